@@ -1,4 +1,122 @@
 //! `reconcile`: merge several noisy transcriptions of one document into one clean text.
 //! See ARCHITECTURE.md for the pipeline stages and which module owns each.
 
+pub mod align;
+pub mod blocks;
+pub mod collate;
+pub mod decide;
+pub mod input;
 pub mod language_model;
+pub mod normalize;
+pub mod output;
+pub mod pairing;
+pub mod render;
+pub mod report;
+
+use decide::{DecisionParams, Plausibility};
+use input::Witness;
+use normalize::SymbolTable;
+
+/// What a run should do beyond the defaults.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Sites whose confidence is below this are flagged for review.
+    pub min_confidence: f64,
+    /// Leave out blocks that only one witness has.
+    pub drop_unmatched: bool,
+    pub params: DecisionParams,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_confidence: 0.9,
+            drop_unmatched: false,
+            params: DecisionParams::default(),
+        }
+    }
+}
+
+/// The result of a run: the merged text and its report.
+#[derive(Debug, Clone)]
+pub struct Reconciliation {
+    pub text: String,
+    pub report: report::Report,
+}
+
+impl Plausibility for language_model::LanguageModel {
+    fn plausibility(&self, text: &str) -> f64 {
+        language_model::LanguageModel::plausibility(self, text)
+    }
+}
+
+/// Reconcile witnesses with the embedded language model.
+pub fn reconcile(witnesses: &[Witness], options: &Options) -> Reconciliation {
+    reconcile_with_model(
+        witnesses,
+        options,
+        language_model::LanguageModel::embedded(),
+    )
+}
+
+/// Reconcile witnesses, judging plausibility with `model`.
+pub fn reconcile_with_model(
+    witnesses: &[Witness],
+    options: &Options,
+    model: &dyn Plausibility,
+) -> Reconciliation {
+    let mut table = SymbolTable::default();
+    let (layouts, witness_blocks): (Vec<_>, Vec<_>) = witnesses
+        .iter()
+        .map(|w| blocks::segment(&mut table, &w.text))
+        .unzip();
+    let groups = pairing::pair_blocks(&witness_blocks);
+    let collations: Vec<collate::Collation> = {
+        use rayon::prelude::*;
+        groups
+            .par_iter()
+            .map(|g| collate::collate(g, &witness_blocks))
+            .collect()
+    };
+    let explicit_paragraphs: Vec<bool> = layouts
+        .iter()
+        .map(|l| !matches!(l, blocks::Layout::HardWrapped { .. }))
+        .collect();
+    let sites = decide::gather_sites(
+        &collations,
+        &table,
+        &explicit_paragraphs,
+        model,
+        &options.params,
+    );
+    let labels: Vec<String> = witnesses.iter().map(|w| w.label.clone()).collect();
+    // Characters of each witness that were compared with another witness.
+    let mut positions = vec![0; witnesses.len()];
+    for c in collations.iter().filter(|c| c.witnesses.len() > 1) {
+        for (w, s) in c.witnesses.iter().zip(&c.streams) {
+            positions[*w] += s.len();
+        }
+    }
+    let decisions = decide::decide(sites, &positions, &labels);
+    let rendered = render::render(
+        witnesses,
+        &groups,
+        &collations,
+        &decisions,
+        !options.drop_unmatched,
+    );
+    let report = report::build(
+        witnesses,
+        &layouts,
+        &witness_blocks,
+        &groups,
+        &collations,
+        &decisions,
+        &rendered,
+        options.min_confidence,
+    );
+    Reconciliation {
+        text: rendered.text,
+        report,
+    }
+}

@@ -1,3 +1,162 @@
-fn main() {
-    println!("Hello, world!");
+//! Command line: `reconcile WITNESS WITNESS [WITNESS…] -o OUT [--report REPORT.json]`.
+
+use clap::Parser;
+use reconcile::input::{Witness, read_witness};
+use reconcile::output::{check_not_an_input, check_writable_location, write_atomically};
+use reconcile::{Options, reconcile};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Example:
+  reconcile scan-ocr.txt retyped.txt -o clean.txt --report report.json
+
+  Pairs the paragraphs of both transcriptions, aligns them character by character,
+  decides every disagreement, writes the merged text to clean.txt and a JSON
+  confidence report to report.json. A summary goes to standard error.";
+
+/// Merge several noisy transcriptions of the same document into one clean text.
+#[derive(Debug, Parser)]
+#[command(name = "reconcile", version, after_help = EXAMPLES)]
+struct Cli {
+    /// Transcriptions (witnesses) of the same document, UTF-8 text; at least two.
+    #[arg(value_name = "WITNESS", required = true)]
+    witnesses: Vec<PathBuf>,
+
+    /// Where to write the merged text ("-" for standard output).
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+
+    /// Write the JSON confidence report here.
+    #[arg(long, value_name = "REPORT.json")]
+    report: Option<PathBuf>,
+
+    /// Sites decided with a confidence below this are flagged for review.
+    #[arg(long, value_name = "P", default_value_t = 0.9, value_parser = parse_probability)]
+    min_confidence: f64,
+
+    /// Leave out blocks (paragraphs) that only one witness has.
+    #[arg(long)]
+    drop_unmatched: bool,
+}
+
+fn parse_probability(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a probability between 0 and 1")),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("reconcile: error: {message}");
+    ExitCode::from(2)
+}
+
+fn is_stdout(p: &Path) -> bool {
+    p.as_os_str() == "-"
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if cli.witnesses.len() < 2 {
+        return fail(format!(
+            "need at least two witnesses to reconcile, got {} ({})",
+            cli.witnesses.len(),
+            cli.witnesses[0].display()
+        ));
+    }
+    // Check every output location before doing any work, so a bad path costs nothing.
+    let outputs: Vec<&PathBuf> = std::iter::once(&cli.output)
+        .filter(|p| !is_stdout(p))
+        .chain(cli.report.iter())
+        .collect();
+    for out in &outputs {
+        if let Err(e) =
+            check_not_an_input(out, &cli.witnesses).and_then(|_| check_writable_location(out))
+        {
+            return fail(e);
+        }
+    }
+    if outputs.len() == 2 && outputs[0] == outputs[1] {
+        return fail(format!(
+            "{}: the merged text and the report cannot go to the same file",
+            outputs[0].display()
+        ));
+    }
+    let mut witnesses: Vec<Witness> = Vec::with_capacity(cli.witnesses.len());
+    for path in &cli.witnesses {
+        match read_witness(path) {
+            Ok(w) => witnesses.push(w),
+            Err(e) => return fail(e),
+        }
+    }
+    let options = Options {
+        min_confidence: cli.min_confidence,
+        drop_unmatched: cli.drop_unmatched,
+        ..Options::default()
+    };
+    let result = reconcile(&witnesses, &options);
+    let report_json = match serde_json::to_string_pretty(&result.report) {
+        Ok(j) => j + "\n",
+        Err(e) => return fail(format!("cannot serialise the report: {e}")),
+    };
+    if let Some(path) = &cli.report
+        && let Err(e) = write_atomically(path, report_json.as_bytes())
+    {
+        return fail(e);
+    }
+    if is_stdout(&cli.output) {
+        use std::io::Write;
+        if let Err(e) = std::io::stdout().write_all(result.text.as_bytes()) {
+            return fail(format!("cannot write to standard output: {e}"));
+        }
+    } else if let Err(e) = write_atomically(&cli.output, result.text.as_bytes()) {
+        return fail(e);
+    }
+    eprint!("{}", summary(&result.report, &cli));
+    ExitCode::SUCCESS
+}
+
+fn summary(report: &reconcile::report::Report, cli: &Cli) -> String {
+    use std::fmt::Write;
+    let s = &report.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "reconcile: {} witnesses", s.witnesses);
+    for w in &report.witnesses {
+        let _ = writeln!(
+            out,
+            "  [{}] {}  {} chars, {}, {} blocks, reliability {:.2}",
+            w.index, w.path, w.characters, w.layout, w.blocks, w.reliability
+        );
+    }
+    let _ = writeln!(
+        out,
+        "blocks: {} matched, {} only in one witness ({} interrupting a paragraph, moved after it){}",
+        s.blocks_matched,
+        s.blocks_unmatched + s.blocks_interrupting,
+        s.blocks_interrupting,
+        if s.blocks_left_out > 0 {
+            format!(", {} left out", s.blocks_left_out)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        out,
+        "variant sites: {} ({} decided, {} flagged for review below confidence {:.2}); paragraph-break disagreements: {}",
+        s.variant_sites, s.sites_decided, s.sites_flagged, s.min_confidence, s.layout_sites
+    );
+    let _ = writeln!(
+        out,
+        "overall confidence: {:.3} (expected wrong sites: {:.1})",
+        s.overall_confidence, s.expected_errors
+    );
+    let mut written = vec![if is_stdout(&cli.output) {
+        "standard output".to_string()
+    } else {
+        cli.output.display().to_string()
+    }];
+    written.extend(cli.report.iter().map(|p| p.display().to_string()));
+    let _ = writeln!(out, "wrote {}", written.join(", "));
+    out
 }

@@ -1,0 +1,217 @@
+//! Stage 3 — blocks. A witness becomes a list of paragraphs ("blocks"), whatever its
+//! layout: one paragraph per line, paragraphs separated by blank lines, or text hard-wrapped
+//! every N columns (possibly with a blank line after every wrapped line). Wrapped lines are
+//! joined; a line-end hyphen inside a word is dropped.
+
+use crate::normalize::{SymbolStream, SymbolTable, is_wide, normalize_into};
+use std::ops::Range;
+
+/// One paragraph of one witness.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Bytes of the witness text the block covers (first line start to last line end).
+    pub range: Range<usize>,
+    /// Folded symbols with their surface spans.
+    pub stream: SymbolStream,
+}
+
+/// How a witness lays out its paragraphs, as detected from its line lengths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Every non-blank line is a paragraph.
+    LinePerParagraph,
+    /// Paragraphs are separated by blank lines (lines inside them are joined).
+    BlankLineSeparated,
+    /// Lines were hard-wrapped at about `width` columns (wide characters count two).
+    HardWrapped { width: usize },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    width: usize,
+    /// Number of blank lines directly before this one.
+    blanks_before: usize,
+}
+
+/// Display width in columns: wide characters count two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn non_blank_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut blanks = 0;
+    let mut start = 0;
+    for piece in text.split('\n') {
+        let end = start + piece.len();
+        let trimmed = piece.trim_end();
+        if trimmed.trim_start().is_empty() {
+            blanks += 1;
+        } else {
+            lines.push(Line {
+                start,
+                end: start + trimmed.len(),
+                width: display_width(trimmed),
+                blanks_before: blanks,
+            });
+            blanks = 0;
+        }
+        start = end + 1;
+    }
+    lines
+}
+
+/// Detect the layout. Hard wrapping shows as most lines filling nearly the same width;
+/// that width (the 90th percentile) must be short, since a file with one paragraph per
+/// line has a long and widely spread line length.
+fn detect_layout(lines: &[Line]) -> Layout {
+    let transitions = lines.len().saturating_sub(1);
+    let direct = lines
+        .iter()
+        .skip(1)
+        .filter(|l| l.blanks_before == 0)
+        .count();
+    if lines.len() >= 6 {
+        let mut widths: Vec<usize> = lines.iter().map(|l| l.width).collect();
+        widths.sort_unstable();
+        let width = widths[widths.len() * 9 / 10];
+        let nearly_full = widths.iter().filter(|&&w| w * 4 >= width * 3).count();
+        if (16..=200).contains(&width) && nearly_full * 10 >= widths.len() * 6 {
+            return Layout::HardWrapped { width };
+        }
+    }
+    if transitions > 0 && direct * 10 >= transitions * 3 && direct < transitions {
+        Layout::BlankLineSeparated
+    } else {
+        Layout::LinePerParagraph
+    }
+}
+
+fn starts_indented(text: &str, line: &Line) -> bool {
+    text[line.start..].starts_with(char::is_whitespace)
+}
+
+/// Width of what would have to fit on the previous line for this line's start to have
+/// been wrapped there: its first word (Latin) or first character (CJK).
+fn first_token_width(text: &str, line: &Line) -> usize {
+    let body = text[line.start..line.end].trim_start();
+    let mut chars = body.chars();
+    match chars.next() {
+        Some(c) if is_wide(c) => 2,
+        Some(_) => display_width(body.split(char::is_whitespace).next().unwrap_or("")),
+        None => 0,
+    }
+}
+
+/// Does a paragraph end between `prev` and `next`?
+fn paragraph_break(
+    text: &str,
+    layout: Layout,
+    double_spaced: bool,
+    prev: &Line,
+    next: &Line,
+) -> bool {
+    match layout {
+        Layout::LinePerParagraph => true,
+        Layout::BlankLineSeparated => next.blanks_before > 0 || starts_indented(text, next),
+        Layout::HardWrapped { width } => {
+            let slack = (width / 10).max(4);
+            let short = prev.width + first_token_width(text, next) + slack <= width;
+            short || starts_indented(text, next) || next.blanks_before > usize::from(double_spaced)
+        }
+    }
+}
+
+/// A line-end hyphen inside a word ("transcrip-" + "tion") to drop when joining lines.
+fn soft_hyphen(text: &str, prev: &Line, next: &Line) -> Option<Range<usize>> {
+    let head = &text[prev.start..prev.end];
+    let mut tail = head.chars().rev();
+    let (Some('-'), Some(before)) = (tail.next(), tail.next()) else {
+        return None;
+    };
+    let after = text[next.start..next.end].trim_start().chars().next()?;
+    (before.is_alphabetic() && !is_wide(before) && after.is_lowercase())
+        .then(|| prev.end - 1..next.start)
+}
+
+/// Split a witness text into blocks and fold each into symbols.
+pub fn segment(table: &mut SymbolTable, text: &str) -> (Layout, Vec<Block>) {
+    let lines = non_blank_lines(text);
+    let layout = detect_layout(&lines);
+    let blank_separated = lines.iter().skip(1).filter(|l| l.blanks_before > 0).count();
+    let double_spaced = blank_separated * 10 >= lines.len().saturating_sub(1) * 8;
+    let mut blocks = Vec::new();
+    let mut first = 0;
+    let mut skips = Vec::new();
+    for i in 0..lines.len() {
+        let last = i + 1 == lines.len()
+            || paragraph_break(text, layout, double_spaced, &lines[i], &lines[i + 1]);
+        if !last && matches!(layout, Layout::HardWrapped { .. }) {
+            skips.extend(soft_hyphen(text, &lines[i], &lines[i + 1]));
+        }
+        if last {
+            let range = lines[first].start..lines[i].end;
+            let mut stream = SymbolStream::default();
+            normalize_into(table, text, range.clone(), &skips, &mut stream);
+            if !stream.is_empty() {
+                blocks.push(Block { range, stream });
+            }
+            skips.clear();
+            first = i + 1;
+        }
+    }
+    (layout, blocks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_texts(text: &str) -> (Layout, Vec<String>) {
+        let mut t = SymbolTable::default();
+        let (layout, blocks) = segment(&mut t, text);
+        (
+            layout,
+            blocks
+                .iter()
+                .map(|b| t.key_text(&b.stream.symbols))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn one_paragraph_per_line_with_blank_lines() {
+        let (layout, b) = block_texts("\n\n第一段。\n\n第二段很长。\n\n第三段\n");
+        assert_eq!(layout, Layout::LinePerParagraph);
+        assert_eq!(b, vec!["第一段。", "第二段很长。", "第三段"]);
+    }
+
+    #[test]
+    fn hard_wrapped_cjk_with_blank_line_after_every_line_is_joined() {
+        let text = "　　现在我代表最高人民法院向大会报告工作\n\n请予审议并请全国政协各位委员提出意见\n\n各位代表。\n\n　　二零二零年是新中国历史上极不平凡的\n\n一年面对世纪疫情和百年变局交织的复杂\n\n局面。\n\n　　坚持以人民为中心的发展思想坚持人民\n\n至上。\n";
+        let (layout, b) = block_texts(text);
+        assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
+        assert_eq!(b.len(), 3, "{b:?}");
+        assert!(b[1].starts_with("二零二零年是新中国历史上极不平凡的一年"));
+    }
+
+    #[test]
+    fn english_hard_wrap_joins_lines_and_drops_soft_hyphens() {
+        let text = "The court heard the case of the transcrip-\ntion errors that were found in many of\nthe copies kept in the archive of the\nprovince during the last five years of\nwork by the people who collected them\nand then reported on the whole thing.\n\nA new paragraph starts here and runs on\nfor a while before it finally ends now.\n";
+        let (layout, b) = block_texts(text);
+        assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(b[0].contains("transcription errors"), "{}", b[0]);
+    }
+
+    #[test]
+    fn blank_line_separated_paragraphs() {
+        let text =
+            "Line one of para one\nline two of para one\n\nPara two line one\nmore of para two\n";
+        let (layout, b) = block_texts(text);
+        assert_eq!(layout, Layout::BlankLineSeparated);
+        assert_eq!(b.len(), 2);
+    }
+}

@@ -1,0 +1,212 @@
+//! Stage 2 — comparison keys. Text becomes a stream of symbols, one per grapheme cluster,
+//! folded so that differences that are only typographic compare equal: full-width and
+//! half-width forms (NFKC), curly and straight quotes, and whitespace. Every symbol keeps
+//! the byte span of its surface form, because the output is rendered from surface forms,
+//! never from the folded keys.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A folded grapheme. Single-character keys are their own code point; longer keys
+/// (combining sequences, NFKC expansions) are interned above the Unicode range.
+pub type Symbol = u32;
+
+/// One space standing for a run of whitespace between two non-CJK graphemes.
+pub const SPACE: Symbol = ' ' as Symbol;
+/// A paragraph break inside a merged block (U+2029 PARAGRAPH SEPARATOR).
+pub const PARAGRAPH: Symbol = '\u{2029}' as Symbol;
+const FIRST_INTERNED: Symbol = 0x11_0000;
+
+/// Folded keys longer than one character, shared by all witnesses of one run.
+#[derive(Debug, Default)]
+pub struct SymbolTable {
+    ids: HashMap<String, Symbol>,
+    keys: Vec<String>,
+}
+
+impl SymbolTable {
+    fn intern(&mut self, key: &str) -> Symbol {
+        let mut chars = key.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            return c as Symbol;
+        }
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let id = FIRST_INTERNED + self.keys.len() as Symbol;
+        self.keys.push(key.to_string());
+        self.ids.insert(key.to_string(), id);
+        id
+    }
+
+    /// Append the folded key of `symbol` to `out`.
+    pub fn push_key(&self, symbol: Symbol, out: &mut String) {
+        if symbol == PARAGRAPH {
+            out.push('\n');
+        } else if symbol >= FIRST_INTERNED {
+            out.push_str(&self.keys[(symbol - FIRST_INTERNED) as usize]);
+        } else if let Some(c) = char::from_u32(symbol) {
+            out.push(c);
+        }
+    }
+
+    /// The folded text of a symbol sequence.
+    pub fn key_text(&self, symbols: &[Symbol]) -> String {
+        let mut s = String::with_capacity(symbols.len() * 3);
+        for &sym in symbols {
+            self.push_key(sym, &mut s);
+        }
+        s
+    }
+}
+
+/// A folded symbol stream with the surface span (bytes of the witness text) of each symbol.
+#[derive(Debug, Default, Clone)]
+pub struct SymbolStream {
+    pub symbols: Vec<Symbol>,
+    pub spans: Vec<Range<usize>>,
+}
+
+impl SymbolStream {
+    pub fn len(&self) -> usize {
+        self.symbols.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.symbols.is_empty()
+    }
+    pub fn push(&mut self, symbol: Symbol, span: Range<usize>) {
+        self.symbols.push(symbol);
+        self.spans.push(span);
+    }
+    pub fn extend(&mut self, other: &SymbolStream) {
+        self.symbols.extend_from_slice(&other.symbols);
+        self.spans.extend(other.spans.iter().cloned());
+    }
+}
+
+/// True for characters set wide in East Asian typography (CJK ideographs, kana, hangul,
+/// CJK and full-width punctuation). Whitespace next to such a character is layout, not a
+/// word boundary.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE10..=0xFE19 | 0xFE30..=0xFE6F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+}
+
+/// Characters that carry no text at all and are dropped from comparison.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
+}
+
+/// The folded key of one grapheme cluster: NFKC, then quote styles unified.
+fn fold(grapheme: &str) -> String {
+    grapheme
+        .nfkc()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+            other => other,
+        })
+        .collect()
+}
+
+/// Append the symbols of `text[range]` to `stream`, skipping the byte ranges in `skip`
+/// (sorted, e.g. line-end hyphens removed by unwrapping). Whitespace runs become one
+/// SPACE between two non-wide graphemes and vanish next to a wide one or at the ends.
+pub fn normalize_into(
+    table: &mut SymbolTable,
+    text: &str,
+    range: Range<usize>,
+    skip: &[Range<usize>],
+    stream: &mut SymbolStream,
+) {
+    let mut pending_space: Option<Range<usize>> = None;
+    let mut previous_wide: Option<bool> = stream
+        .spans
+        .last()
+        .and_then(|s| text[s.clone()].chars().next())
+        .map(is_wide);
+    let mut skip_iter = skip.iter().peekable();
+    for (offset, grapheme) in text[range.clone()].grapheme_indices(true) {
+        let start = range.start + offset;
+        let end = start + grapheme.len();
+        while skip_iter.peek().is_some_and(|s| s.end <= start) {
+            skip_iter.next();
+        }
+        if skip_iter.peek().is_some_and(|s| s.start <= start) {
+            continue;
+        }
+        if grapheme.chars().all(char::is_whitespace) {
+            let run = pending_space.take().map_or(start..end, |r| r.start..end);
+            pending_space = Some(run);
+            continue;
+        }
+        if grapheme.chars().all(is_ignorable) {
+            continue;
+        }
+        let wide = grapheme.chars().next().is_some_and(is_wide);
+        if let Some(space) = pending_space.take()
+            && previous_wide == Some(false)
+            && !wide
+        {
+            stream.push(SPACE, space);
+        }
+        let key = fold(grapheme);
+        stream.push(table.intern(&key), start..end);
+        previous_wide = Some(wide);
+    }
+}
+
+/// Convenience: the symbol stream of a whole string.
+pub fn normalize(table: &mut SymbolTable, text: &str) -> SymbolStream {
+    let mut stream = SymbolStream::default();
+    normalize_into(table, text, 0..text.len(), &[], &mut stream);
+    stream
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> String {
+        let mut t = SymbolTable::default();
+        let s = normalize(&mut t, text);
+        t.key_text(&s.symbols)
+    }
+
+    #[test]
+    fn width_forms_and_quotes_fold() {
+        assert_eq!(keys("（下）１２，；"), keys("(下)12,;"));
+        assert_eq!(keys("“两大奇迹”"), keys("\"两大奇迹\""));
+    }
+
+    #[test]
+    fn whitespace_vanishes_next_to_cjk_and_collapses_between_words() {
+        assert_eq!(keys("经济发 展\n\n取得　成果"), "经济发展取得成果");
+        assert_eq!(keys("被告人和384\n名自诉"), "被告人和384名自诉");
+        assert_eq!(keys("  the\n  court   heard "), "the court heard");
+    }
+
+    #[test]
+    fn spans_point_at_surface_forms() {
+        let mut t = SymbolTable::default();
+        let text = "a，b";
+        let s = normalize(&mut t, text);
+        assert_eq!(&text[s.spans[1].clone()], "，");
+        assert_eq!(s.symbols[1], ',' as Symbol);
+    }
+
+    #[test]
+    fn combining_sequences_are_one_symbol() {
+        let mut t = SymbolTable::default();
+        let s = normalize(&mut t, "e\u{301}x");
+        assert_eq!(s.len(), 2);
+    }
+}

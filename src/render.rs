@@ -1,0 +1,181 @@
+//! Stage 8 — rendering the merged text from surface forms.
+//!
+//! Settled text takes, symbol by symbol, the surface form most witnesses wrote (so a
+//! full-width comma stays full-width where most witnesses have it so); ties go to the most
+//! reliable witness. At a site the chosen reading is written as its most reliable
+//! supporter wrote it. Paragraphs (groups, and breaks inside them) are separated by one
+//! blank line; hard wraps and indentation are not reproduced.
+
+use crate::collate::{Collation, Segment};
+use crate::decide::Decisions;
+use crate::input::Witness;
+use crate::normalize::{PARAGRAPH, SPACE};
+use crate::pairing::{Group, Placement};
+use std::ops::Range;
+
+pub const PARAGRAPH_SEPARATOR: &str = "\n\n";
+
+/// The merged text and where each group and site ended up in it (in characters).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub text: String,
+    /// Character range of each group in the output, None if it was left out.
+    pub group_spans: Vec<Option<Range<usize>>>,
+    /// Character range of each site's chosen reading, None if its group was left out.
+    pub site_spans: Vec<Option<Range<usize>>>,
+}
+
+struct Writer {
+    text: String,
+    chars: usize,
+}
+
+impl Writer {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.chars += s.chars().count();
+    }
+}
+
+fn surface<'a>(witness: &'a Witness, symbol: u32, span: &Range<usize>) -> &'a str {
+    match symbol {
+        PARAGRAPH => PARAGRAPH_SEPARATOR,
+        SPACE => " ",
+        _ => &witness.text[span.clone()],
+    }
+}
+
+/// Render all groups in order; `keep_unmatched` false leaves out blocks only one witness has.
+pub fn render(
+    witnesses: &[Witness],
+    groups: &[Group],
+    collations: &[Collation],
+    decisions: &Decisions,
+    keep_unmatched: bool,
+) -> Rendered {
+    let reliability = &decisions.reliability;
+    // Members ranked by trust: most reliable first, ties by witness order.
+    let rank = |c: &Collation, m: usize| {
+        (
+            std::cmp::Reverse(ordered(reliability[c.witnesses[m]])),
+            c.witnesses[m],
+        )
+    };
+    let mut site_of: Vec<Vec<Option<usize>>> = collations
+        .iter()
+        .map(|c| vec![None; c.segments.len()])
+        .collect();
+    for (i, s) in decisions.sites.iter().enumerate() {
+        site_of[s.group][s.segment] = Some(i);
+    }
+    let mut out = Writer {
+        text: String::new(),
+        chars: 0,
+    };
+    let mut group_spans = vec![None; groups.len()];
+    let mut site_spans = vec![None; decisions.sites.len()];
+    for (g, (group, collation)) in groups.iter().zip(collations).enumerate() {
+        if !keep_unmatched && group.placement != Placement::Matched {
+            continue;
+        }
+        if out.chars > 0 {
+            out.push(PARAGRAPH_SEPARATOR);
+        }
+        let start = out.chars;
+        let mut by_trust: Vec<usize> = (0..collation.witnesses.len()).collect();
+        by_trust.sort_by_key(|&m| rank(collation, m));
+        for (si, segment) in collation.segments.iter().enumerate() {
+            match segment {
+                Segment::Agreed { starts, len } => {
+                    for t in 0..*len {
+                        let forms: Vec<&str> = by_trust
+                            .iter()
+                            .map(|&m| {
+                                let s = &collation.streams[m];
+                                let p = starts[m] + t;
+                                surface(
+                                    &witnesses[collation.witnesses[m]],
+                                    s.symbols[p],
+                                    &s.spans[p],
+                                )
+                            })
+                            .collect();
+                        // Majority of surface forms; `forms` is in trust order, so the
+                        // first form with the top count is the most trusted among ties.
+                        let best = forms
+                            .iter()
+                            .max_by_key(|f| {
+                                (
+                                    forms.iter().filter(|g| g == f).count(),
+                                    std::cmp::Reverse(forms.iter().position(|g| g == *f)),
+                                )
+                            })
+                            .expect("members");
+                        out.push(best);
+                    }
+                }
+                Segment::Variant { .. } => {
+                    let index = site_of[g][si].expect("every variant has a site");
+                    let site = &decisions.sites[index];
+                    let m = trusted_supporter(
+                        collation,
+                        reliability,
+                        &site.candidates[site.chosen].witnesses,
+                    );
+                    let from = out.chars;
+                    out.push(&reading_surface(witnesses, collation, si, m));
+                    site_spans[index] = Some(from..out.chars);
+                }
+            }
+        }
+        group_spans[g] = Some(start..out.chars);
+    }
+    if !out.text.is_empty() {
+        out.push("\n");
+    }
+    Rendered {
+        text: out.text,
+        group_spans,
+        site_spans,
+    }
+}
+
+/// The member (index into the collation) most trusted among `supporters` (witness indices).
+pub fn trusted_supporter(
+    collation: &Collation,
+    reliability: &[f64],
+    supporters: &[usize],
+) -> usize {
+    (0..collation.witnesses.len())
+        .filter(|&m| supporters.contains(&collation.witnesses[m]))
+        .min_by_key(|&m| {
+            (
+                std::cmp::Reverse(ordered(reliability[collation.witnesses[m]])),
+                collation.witnesses[m],
+            )
+        })
+        .expect("a reading has a supporter")
+}
+
+/// The surface text member `m` reads at variant segment `segment`.
+pub fn reading_surface(
+    witnesses: &[Witness],
+    collation: &Collation,
+    segment: usize,
+    m: usize,
+) -> String {
+    let Segment::Variant { ranges } = &collation.segments[segment] else {
+        return String::new();
+    };
+    let s = &collation.streams[m];
+    let w = &witnesses[collation.witnesses[m]];
+    ranges[m]
+        .clone()
+        .map(|p| surface(w, s.symbols[p], &s.spans[p]))
+        .collect()
+}
+
+/// Order-preserving integer key for a probability, so it can sort with `Ord`.
+fn ordered(p: f64) -> u64 {
+    (p.clamp(0.0, 1.0) * 1e12) as u64
+}
