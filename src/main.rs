@@ -17,15 +17,35 @@ Example:
 
 /// Merge several noisy transcriptions of the same document into one clean text.
 #[derive(Debug, Parser)]
-#[command(name = "reconcile", version, after_help = EXAMPLES)]
+#[command(
+    name = "reconcile",
+    version,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Tools around the main job; each lives in its own module.
+#[derive(Debug, clap::Subcommand)]
+enum Command {}
+
+/// The main job: reconcile witnesses.
+#[derive(Debug, clap::Args)]
+struct RunArgs {
     /// Transcriptions (witnesses) of the same document, UTF-8 text; at least two.
     #[arg(value_name = "WITNESS", required = true)]
     witnesses: Vec<PathBuf>,
 
     /// Where to write the merged text ("-" for standard output).
-    #[arg(short, long, value_name = "OUT")]
-    output: PathBuf,
+    #[arg(short, long, value_name = "OUT", required = true)]
+    output: Option<PathBuf>,
 
     /// Write the JSON confidence report here.
     #[arg(long, value_name = "REPORT.json")]
@@ -58,6 +78,16 @@ fn is_stdout(p: &Path) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.command {
+        Some(command) => match command {},
+        None => run(cli.run),
+    }
+}
+
+fn run(cli: RunArgs) -> ExitCode {
+    let Some(output) = cli.output.clone() else {
+        return fail("missing -o OUT");
+    };
     if cli.witnesses.len() < 2 {
         return fail(format!(
             "need at least two witnesses to reconcile, got {} ({})",
@@ -66,7 +96,7 @@ fn main() -> ExitCode {
         ));
     }
     // Check every output location before doing any work, so a bad path costs nothing.
-    let outputs: Vec<&PathBuf> = std::iter::once(&cli.output)
+    let outputs: Vec<&PathBuf> = std::iter::once(&output)
         .filter(|p| !is_stdout(p))
         .chain(cli.report.iter())
         .collect();
@@ -105,19 +135,26 @@ fn main() -> ExitCode {
     {
         return fail(e);
     }
-    if is_stdout(&cli.output) {
+    if is_stdout(&output) {
         use std::io::Write;
         if let Err(e) = std::io::stdout().write_all(result.text.as_bytes()) {
             return fail(format!("cannot write to standard output: {e}"));
         }
-    } else if let Err(e) = write_atomically(&cli.output, result.text.as_bytes()) {
+    } else if let Err(e) = write_atomically(&output, result.text.as_bytes()) {
         return fail(e);
     }
-    eprint!("{}", summary(&result.report, &cli));
+    eprint!(
+        "{}",
+        summary(&result.report, &output, cli.report.as_deref())
+    );
     ExitCode::SUCCESS
 }
 
-fn summary(report: &reconcile::report::Report, cli: &Cli) -> String {
+fn summary(
+    report: &reconcile::report::Report,
+    output: &Path,
+    report_path: Option<&Path>,
+) -> String {
     use std::fmt::Write;
     let s = &report.summary;
     let mut out = String::new();
@@ -151,12 +188,12 @@ fn summary(report: &reconcile::report::Report, cli: &Cli) -> String {
         "overall confidence: {:.3} (expected wrong sites: {:.1})",
         s.overall_confidence, s.expected_errors
     );
-    let mut written = vec![if is_stdout(&cli.output) {
+    let mut written = vec![if is_stdout(output) {
         "standard output".to_string()
     } else {
-        cli.output.display().to_string()
+        output.display().to_string()
     }];
-    written.extend(cli.report.iter().map(|p| p.display().to_string()));
+    written.extend(report_path.map(|p| p.display().to_string()));
     let _ = writeln!(out, "wrote {}", written.join(", "));
     out
 }
