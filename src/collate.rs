@@ -6,7 +6,7 @@
 
 use crate::align::align;
 use crate::blocks::Block;
-use crate::normalize::{PARAGRAPH, SPACE, SymbolStream, is_wide};
+use crate::normalize::{PARAGRAPH, SPACE, Symbol, SymbolStream, is_wide};
 use crate::pairing::Group;
 use std::ops::Range;
 
@@ -61,27 +61,44 @@ fn joins_with_space(before: &SymbolStream, after: &SymbolStream) -> bool {
     narrow(before.symbols.last()) && narrow(after.symbols.first())
 }
 
-/// Member positions at every pivot cut: `cuts[i]` is where the member stands just before
-/// pivot symbol i (0 < i < n); extra symbols a member has after pivot symbol i-1 belong
-/// to that symbol's interval.
-fn cuts_against_pivot(pivot: &[u32], member: &[u32]) -> Vec<usize> {
+/// Where a member stands at every slot boundary of the pivot. The pivot's n symbols give
+/// 2n+1 slots: slot 2i holds what a member has *before* pivot symbol i that the pivot lacks
+/// (insertions), slot 2i+1 what it reads *for* pivot symbol i, slot 2n what it has after
+/// the end. Slot k of the member is `bounds[k]..bounds[k + 1]`. Insertions get slots of
+/// their own so that they never make a neighbouring, agreeing symbol look disputed.
+fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
     let n = pivot.len();
-    let mut cuts = vec![0; n + 1];
-    cuts[n] = member.len();
+    // before[i]: start of slot 2i; at[i]: start of slot 2i+1.
+    let mut before = vec![0; n + 1];
+    let mut at = vec![0; n + 1];
     for run in align(pivot, member) {
+        // A pure insertion sets nothing: it lies between the end of the previous symbol's
+        // slot and the start of the next one, which the neighbouring runs set.
+        let len_b = run.b.len();
         for i in run.a.clone() {
-            if i == 0 {
-                continue;
-            }
-            let offset = i - run.a.start;
-            cuts[i] = if run.equal {
-                run.b.start + offset
+            let k = i - run.a.start;
+            if run.equal {
+                at[i] = run.b.start + k;
+                before[i + 1] = at[i] + 1;
             } else {
-                run.b.start + offset.min(run.b.len())
-            };
+                // Substitution-like gap: spread the member's symbols over the pivot's, the
+                // last pivot symbol taking what is left.
+                at[i] = run.b.start + k.min(len_b);
+                before[i + 1] = if i + 1 == run.a.end {
+                    run.b.end
+                } else {
+                    run.b.start + (k + 1).min(len_b)
+                };
+            }
         }
     }
-    cuts
+    at[n] = member.len();
+    let mut bounds = Vec::with_capacity(2 * n + 2);
+    for i in 0..=n {
+        bounds.push(before[i]);
+        bounds.push(at[i]);
+    }
+    bounds
 }
 
 /// Collate one group of blocks (`witness_blocks[w]` are witness w's blocks).
@@ -98,31 +115,36 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
         .max_by_key(|&m| (streams[m].len(), std::cmp::Reverse(m)))
         .expect("a group has members");
     let n = streams[pivot].len();
-    let cuts: Vec<Vec<usize>> = (0..streams.len())
-        .map(|m| {
-            if m == pivot {
-                (0..=n).collect()
-            } else {
-                cuts_against_pivot(&streams[pivot].symbols, &streams[m].symbols)
-            }
-        })
+    let bounds: Vec<Vec<usize>> = (0..streams.len())
+        .map(|m| slot_bounds(&streams[pivot].symbols, &streams[m].symbols))
         .collect();
     let pivot_symbols = &streams[pivot].symbols;
-    let agrees = |i: usize| {
-        cuts.iter()
-            .zip(&streams)
-            .all(|(c, s)| c[i + 1] == c[i] + 1 && s.symbols[c[i]] == pivot_symbols[i])
+    let slot_agrees = |k: usize| {
+        bounds.iter().zip(&streams).all(|(b, s)| {
+            let (from, to) = (b[k], b[k + 1]);
+            if k % 2 == 0 {
+                from == to
+            } else {
+                to == from + 1 && s.symbols[from] == pivot_symbols[k / 2]
+            }
+        })
     };
-    let disagreeing: Vec<bool> = (0..n).map(|i| !agrees(i)).collect();
 
-    // Stretches of disagreement, merged across short agreeing gaps.
+    // Stretches of disputed slots, merged across at most MERGE_GAP agreeing symbols.
     let mut sites: Vec<Range<usize>> = Vec::new();
-    for i in (0..n).filter(|&i| disagreeing[i]) {
-        match sites.last_mut() {
-            Some(last) if i <= last.end + MERGE_GAP => last.end = i + 1,
-            _ => sites.push(i..i + 1),
+    let mut agreeing_since_last = 0;
+    for k in 0..=2 * n {
+        if slot_agrees(k) {
+            agreeing_since_last += k % 2;
+            continue;
         }
+        match sites.last_mut() {
+            Some(last) if agreeing_since_last <= MERGE_GAP => last.end = k + 1,
+            _ => sites.push(k..k + 1),
+        }
+        agreeing_since_last = 0;
     }
+    let cuts = &bounds;
     // Each site as member ranges, trimmed of symbols all members share at either end (the
     // pivot cut may put a shared symbol inside a site).
     let mut variants: Vec<Vec<Range<usize>>> = Vec::with_capacity(sites.len());

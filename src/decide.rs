@@ -45,7 +45,7 @@ impl Default for DecisionParams {
     fn default() -> Self {
         DecisionParams {
             lm_weight: 0.1,
-            lm_cap: 1.0,
+            lm_cap: 0.5,
             length_prior: std::f64::consts::LN_2,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,

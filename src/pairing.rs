@@ -198,7 +198,8 @@ pub fn pair_blocks(witness_blocks: &[Vec<Block>]) -> Vec<Group> {
         }
     }
 
-    let order = reading_order(&group_of, witness_blocks, &is_interrupting);
+    let is_matched: Vec<bool> = (0..members.len()).map(matched).collect();
+    let order = reading_order(&group_of, witness_blocks, &is_interrupting, &is_matched);
     let mut groups = Vec::with_capacity(members.len());
     for g in order {
         groups.push(build_group(g, &members[g], &group_of, is_interrupting[g]));
@@ -251,6 +252,7 @@ fn reading_order(
     group_of: &[Vec<usize>],
     witness_blocks: &[Vec<Block>],
     is_interrupting: &[bool],
+    matched: &[bool],
 ) -> Vec<usize> {
     let length = |w: usize| {
         witness_blocks[w]
@@ -275,7 +277,13 @@ fn reading_order(
                     .expect("placed group is in order");
                 cursor = Some(cursor.map_or(pos, |c| c.max(pos)));
             } else {
-                let at = cursor.map_or(0, |c| c + 1);
+                // After the group that precedes it here, and after text that only earlier
+                // witnesses have at this point, so that one witness's run of extra
+                // paragraphs (a continuation, a second article) stays together.
+                let mut at = cursor.map_or(0, |c| c + 1);
+                while at < order.len() && !matched[order[at]] {
+                    at += 1;
+                }
                 order.insert(at, g);
                 placed[g] = true;
                 cursor = Some(at);

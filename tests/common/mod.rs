@@ -1,0 +1,36 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use reconcile::input::{Witness, read_witness};
+use reconcile::{Options, Reconciliation, reconcile};
+use std::path::{Path, PathBuf};
+
+pub const COURT_A: &str = "corpus/000_753cd868c64d84a9.txt";
+pub const COURT_B: &str = "corpus/001_f3f1b0a1aca9ea80.txt";
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub fn witness(relative: &str) -> Witness {
+    read_witness(&repo_path(relative)).expect("corpus file reads")
+}
+
+/// A witness made in the test from a string.
+pub fn witness_from(label: &str, text: &str) -> Witness {
+    Witness {
+        path: PathBuf::from(label),
+        label: label.to_string(),
+        text: text.to_string(),
+        encoding: "UTF-8",
+    }
+}
+
+pub fn court_pair() -> Reconciliation {
+    reconcile(&[witness(COURT_A), witness(COURT_B)], &Options::default())
+}
+
+/// The text with all whitespace removed, for assertions that must not depend on layout.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
