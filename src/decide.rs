@@ -87,6 +87,8 @@ pub struct Site {
     pub posterior: Vec<f64>,
     pub chosen: usize,
     pub reason: String,
+    /// A reviewer's correction that is none of the candidates; rendered instead of them.
+    pub reviewer_text: Option<String>,
 }
 
 impl Site {
@@ -199,6 +201,7 @@ pub fn gather_sites(
                 posterior: Vec::new(),
                 chosen: 0,
                 reason: String::new(),
+                reviewer_text: None,
             });
         }
     }

@@ -42,8 +42,22 @@ pub enum InputError {
     Binary { path: PathBuf, offset: usize },
 }
 
-/// Read and decode one witness file.
+/// How to decode witness files.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Encoding name to use instead of detection.
+    pub encoding: Option<String>,
+    /// Replace undecodable bytes instead of refusing the file.
+    pub lossy: bool,
+}
+
+/// Read and decode one witness file with the default options.
 pub fn read_witness(path: &Path) -> Result<Witness, InputError> {
+    read_witness_with(path, &ReadOptions::default())
+}
+
+/// Read and decode one witness file.
+pub fn read_witness_with(path: &Path, _options: &ReadOptions) -> Result<Witness, InputError> {
     let owned = || path.to_path_buf();
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => InputError::Missing { path: owned() },

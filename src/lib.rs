@@ -2,9 +2,12 @@
 //! See ARCHITECTURE.md for the pipeline stages and which module owns each.
 
 pub mod align;
+pub mod batch;
 pub mod blocks;
 pub mod collate;
 pub mod decide;
+pub mod eval;
+pub mod glossary;
 pub mod input;
 pub mod language_model;
 pub mod normalize;
@@ -12,6 +15,8 @@ pub mod output;
 pub mod pairing;
 pub mod render;
 pub mod report;
+pub mod review;
+pub mod simulate;
 
 use decide::{DecisionParams, Plausibility};
 use input::Witness;
@@ -25,6 +30,12 @@ pub struct Options {
     /// Leave out blocks that only one witness has.
     pub drop_unmatched: bool,
     pub params: DecisionParams,
+    /// Decisions a reviewer made earlier, applied over the automatic ones.
+    pub reviewer_decisions: Option<review::ReviewerDecisions>,
+    /// Known terms (names, places) that no dictionary knows.
+    pub glossary: Vec<String>,
+    /// Reconcile even witnesses that share too little text to be one document.
+    pub force: bool,
 }
 
 impl Default for Options {
@@ -33,6 +44,9 @@ impl Default for Options {
             min_confidence: 0.9,
             drop_unmatched: false,
             params: DecisionParams::default(),
+            reviewer_decisions: None,
+            glossary: Vec::new(),
+            force: false,
         }
     }
 }
@@ -50,8 +64,24 @@ impl Plausibility for language_model::LanguageModel {
     }
 }
 
+/// Why a set of witnesses cannot be reconciled.
+#[derive(Debug, thiserror::Error)]
+pub enum ReconcileError {
+    #[error(
+        "{path}: only {share:.0}% of its text aligns with the other witnesses (at least {min:.0}% expected): these do not look like transcriptions of one document (use --force to reconcile anyway)"
+    )]
+    Unrelated { path: String, share: f64, min: f64 },
+}
+
+/// A witness whose text aligns with the others less than this is not a transcription of the
+/// same document (a truncated copy or one with extra articles still shares far more).
+pub const MIN_SHARED_TEXT: f64 = 0.10;
+
 /// Reconcile witnesses with the embedded language model.
-pub fn reconcile(witnesses: &[Witness], options: &Options) -> Reconciliation {
+pub fn reconcile(
+    witnesses: &[Witness],
+    options: &Options,
+) -> Result<Reconciliation, ReconcileError> {
     reconcile_with_model(
         witnesses,
         options,
@@ -64,7 +94,7 @@ pub fn reconcile_with_model(
     witnesses: &[Witness],
     options: &Options,
     model: &dyn Plausibility,
-) -> Reconciliation {
+) -> Result<Reconciliation, ReconcileError> {
     let mut table = SymbolTable::default();
     let (layouts, witness_blocks): (Vec<_>, Vec<_>) = witnesses
         .iter()
@@ -97,7 +127,23 @@ pub fn reconcile_with_model(
             positions[*w] += s.len();
         }
     }
-    let decisions = decide::decide(sites, &positions, &labels);
+    if !options.force {
+        for (w, witness) in witnesses.iter().enumerate() {
+            let total: usize = witness_blocks[w].iter().map(|b| b.stream.len()).sum();
+            let share = positions[w] as f64 / total.max(1) as f64;
+            if share < MIN_SHARED_TEXT {
+                return Err(ReconcileError::Unrelated {
+                    path: witness.path.display().to_string(),
+                    share: 100.0 * share,
+                    min: 100.0 * MIN_SHARED_TEXT,
+                });
+            }
+        }
+    }
+    let mut decisions = decide::decide(sites, &positions, &labels);
+    if let Some(reviewer) = &options.reviewer_decisions {
+        review::apply(&mut decisions, reviewer);
+    }
     let rendered = render::render(
         witnesses,
         &groups,
@@ -115,8 +161,8 @@ pub fn reconcile_with_model(
         &rendered,
         options.min_confidence,
     );
-    Reconciliation {
+    Ok(Reconciliation {
         text: rendered.text,
         report,
-    }
+    })
 }

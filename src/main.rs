@@ -1,7 +1,7 @@
 //! Command line: `reconcile WITNESS WITNESS [WITNESS…] -o OUT [--report REPORT.json]`.
 
 use clap::Parser;
-use reconcile::input::{Witness, read_witness};
+use reconcile::input::{ReadOptions, Witness, read_witness_with};
 use reconcile::output::{check_not_an_input, check_writable_location, write_atomically};
 use reconcile::{Options, reconcile};
 use std::path::{Path, PathBuf};
@@ -32,9 +32,19 @@ struct Cli {
     run: RunArgs,
 }
 
-/// Tools around the main job; each lives in its own module.
+/// Tools around the main job; each lives in its own module of the library.
 #[derive(Debug, clap::Subcommand)]
-enum Command {}
+enum Command {
+    /// Measure a merged text against a known true text (character and word error rates,
+    /// site accuracy and calibration from a report).
+    Eval(reconcile::eval::EvalArgs),
+    /// Make noisy witnesses of a clean text, for tests and benchmarks.
+    Simulate(reconcile::simulate::SimulateArgs),
+    /// Review the flagged sites of a report: an HTML page with -o, a terminal table without.
+    Review(reconcile::review::ReviewArgs),
+    /// Reconcile many documents in one run.
+    Batch(reconcile::batch::BatchArgs),
+}
 
 /// The main job: reconcile witnesses.
 #[derive(Debug, clap::Args)]
@@ -58,6 +68,30 @@ struct RunArgs {
     /// Leave out blocks (paragraphs) that only one witness has.
     #[arg(long)]
     drop_unmatched: bool,
+
+    /// Also write a self-contained HTML page to review the flagged sites.
+    #[arg(long, value_name = "REVIEW.html")]
+    html: Option<PathBuf>,
+
+    /// Apply reviewer decisions exported from the review page.
+    #[arg(long, value_name = "DECISIONS.json")]
+    decisions: Option<PathBuf>,
+
+    /// Known terms (names, places) one per line, which no dictionary knows.
+    #[arg(long, value_name = "FILE")]
+    glossary: Option<PathBuf>,
+
+    /// Read all witnesses in this encoding instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    encoding: Option<String>,
+
+    /// Replace undecodable bytes (and count them) instead of refusing the file.
+    #[arg(long)]
+    lossy: bool,
+
+    /// Reconcile even witnesses that do not look like transcriptions of one document.
+    #[arg(long)]
+    force: bool,
 }
 
 fn parse_probability(s: &str) -> Result<f64, String> {
@@ -79,7 +113,10 @@ fn is_stdout(p: &Path) -> bool {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => match command {},
+        Some(Command::Eval(args)) => reconcile::eval::run(args),
+        Some(Command::Simulate(args)) => reconcile::simulate::run(args),
+        Some(Command::Review(args)) => reconcile::review::run(args),
+        Some(Command::Batch(args)) => reconcile::batch::run(args),
         None => run(cli.run),
     }
 }
@@ -99,6 +136,7 @@ fn run(cli: RunArgs) -> ExitCode {
     let outputs: Vec<&PathBuf> = std::iter::once(&output)
         .filter(|p| !is_stdout(p))
         .chain(cli.report.iter())
+        .chain(cli.html.iter())
         .collect();
     for out in &outputs {
         if let Err(e) =
@@ -107,25 +145,53 @@ fn run(cli: RunArgs) -> ExitCode {
             return fail(e);
         }
     }
-    if outputs.len() == 2 && outputs[0] == outputs[1] {
-        return fail(format!(
-            "{}: the merged text and the report cannot go to the same file",
-            outputs[0].display()
-        ));
+    for (i, a) in outputs.iter().enumerate() {
+        if outputs[..i].contains(a) {
+            return fail(format!(
+                "{}: two outputs cannot go to the same file",
+                a.display()
+            ));
+        }
     }
     let mut witnesses: Vec<Witness> = Vec::with_capacity(cli.witnesses.len());
+    let read_options = ReadOptions {
+        encoding: cli.encoding.clone(),
+        lossy: cli.lossy,
+    };
     for path in &cli.witnesses {
-        match read_witness(path) {
+        match read_witness_with(path, &read_options) {
             Ok(w) => witnesses.push(w),
             Err(e) => return fail(e),
         }
     }
+    let reviewer_decisions = match cli
+        .decisions
+        .as_deref()
+        .map(reconcile::review::load_decisions)
+    {
+        Some(Err(e)) => return fail(e),
+        Some(Ok(d)) => Some(d),
+        None => None,
+    };
+    let glossary = match &cli.glossary {
+        Some(path) => match reconcile::glossary::load(path) {
+            Ok(g) => g,
+            Err(e) => return fail(e),
+        },
+        None => Vec::new(),
+    };
     let options = Options {
         min_confidence: cli.min_confidence,
         drop_unmatched: cli.drop_unmatched,
+        reviewer_decisions,
+        glossary,
+        force: cli.force,
         ..Options::default()
     };
-    let result = reconcile(&witnesses, &options);
+    let result = match reconcile(&witnesses, &options) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
     let report_json = match serde_json::to_string_pretty(&result.report) {
         Ok(j) => j + "\n",
         Err(e) => return fail(format!("cannot serialise the report: {e}")),

@@ -117,13 +117,15 @@ pub fn render(
                 Segment::Variant { .. } => {
                     let index = site_of[g][si].expect("every variant has a site");
                     let site = &decisions.sites[index];
-                    let m = trusted_supporter(
-                        collation,
-                        reliability,
-                        &site.candidates[site.chosen].witnesses,
-                    );
                     let from = out.chars;
-                    out.push(&reading_surface(witnesses, collation, si, m));
+                    match &site.reviewer_text {
+                        Some(text) => out.push(text),
+                        None => {
+                            let supporters = &site.candidates[site.chosen].witnesses;
+                            let m = trusted_supporter(collation, reliability, supporters);
+                            out.push(&reading_surface(witnesses, collation, si, m));
+                        }
+                    }
                     site_spans[index] = Some(from..out.chars);
                 }
             }

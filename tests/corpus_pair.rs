@@ -89,7 +89,7 @@ fn blocks_only_one_witness_has_can_be_left_out() {
         drop_unmatched: true,
         ..Default::default()
     };
-    let result = reconcile::reconcile(&[witness(COURT_A), witness(COURT_B)], &options);
+    let result = reconcile::reconcile(&[witness(COURT_A), witness(COURT_B)], &options).unwrap();
     assert!(!result.text.contains("最高人民法院工作报告"));
     assert!(
         !result.text.contains("最高人民检察院检察长"),

@@ -28,6 +28,7 @@ pub fn witness_from(label: &str, text: &str) -> Witness {
 
 pub fn court_pair() -> Reconciliation {
     reconcile(&[witness(COURT_A), witness(COURT_B)], &Options::default())
+        .expect("the pair reconciles")
 }
 
 /// The text with all whitespace removed, for assertions that must not depend on layout.
