@@ -33,6 +33,8 @@ pub struct WitnessInfo {
     pub path: String,
     pub characters: usize,
     pub encoding: &'static str,
+    /// Undecodable byte sequences replaced by U+FFFD (non-zero only with --lossy).
+    pub replaced: usize,
     pub layout: String,
     pub blocks: usize,
     pub reliability: f64,
@@ -198,6 +200,7 @@ pub fn build(
             path: w.path.display().to_string(),
             characters: w.text.chars().count(),
             encoding: w.encoding,
+            replaced: w.replaced,
             layout: layout_name(layouts[i]),
             blocks: witness_blocks[i].len(),
             reliability: round(decisions.reliability[i]),
