@@ -160,7 +160,8 @@ fn candidate_surface(
 
 /// Round to 4 decimals so the report reads well and is stable across platforms.
 fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    // `+ 0.0` turns -0.0 (the sum of no floats) into 0.0.
+    (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 const CONTEXT_CHARS: usize = 12;
