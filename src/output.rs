@@ -116,6 +116,18 @@ fn registered_temp(path: &Path) -> std::io::Result<NamedTempFile> {
     Ok(tmp)
 }
 
+/// Test hook: with `RECONCILE_PAUSE_BEFORE_RENAME_MS` set, wait that long between writing
+/// the temporary files and renaming them, so that tests/interrupt.rs can interrupt a run
+/// at exactly the moment a partial output could otherwise be left behind.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("RECONCILE_PAUSE_BEFORE_RENAME_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
 /// Write `contents` to `path` atomically (temp file in the same directory, fsync, rename).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
     write_all_atomically(&[(path, contents)])
@@ -144,6 +156,9 @@ pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), OutputError>
             result = Err(e);
             break;
         }
+    }
+    if result.is_ok() {
+        pause_for_tests();
     }
     for (tmp, path) in temps {
         let temp_path = tmp.path().to_path_buf();
