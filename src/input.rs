@@ -372,7 +372,7 @@ enum Utf16Guess {
 /// with at least twice as many ASCII characters wins (ASCII text in the wrong order reads
 /// as CJK ideographs, not as ASCII).
 fn utf16_without_bom(bytes: &[u8]) -> Utf16Guess {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Utf16Guess::No;
     }
     let ascii_in = |encoding: &'static Encoding| -> Option<usize> {
@@ -504,6 +504,21 @@ mod tests {
         assert_eq!(decoded(&le[2..]).encoding, "UTF-16LE");
         assert_eq!(decoded(&be[2..]).encoding, "UTF-16BE");
         assert_eq!(decoded(&be[2..]).text, want);
+    }
+
+    #[test]
+    fn utf16_without_bom_of_unclear_byte_order_is_refused() {
+        // Little-endian "\n\u{2000}" is big-endian "\u{0A00} ": a separator either way.
+        let message = error(b"\x0A\0\0\x20", &ReadOptions::default());
+        assert_eq!(
+            message,
+            "w.txt: looks like UTF-16 without a byte-order mark, but the byte order cannot be told; use --encoding UTF-16LE or --encoding UTF-16BE"
+        );
+        let forced = ReadOptions {
+            encoding: Some("utf-16be".into()),
+            lossy: false,
+        };
+        assert!(decode_with(Path::new("x"), b"\0a\0 \0b", &forced).is_ok());
     }
 
     #[test]
