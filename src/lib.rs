@@ -82,6 +82,10 @@ pub fn reconcile(
     witnesses: &[Witness],
     options: &Options,
 ) -> Result<Reconciliation, ReconcileError> {
+    // Identical witnesses need no language model: do not load it for them.
+    if let Some(result) = identical(witnesses, options) {
+        return Ok(result);
+    }
     reconcile_with_model(
         witnesses,
         options,

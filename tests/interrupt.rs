@@ -35,7 +35,7 @@ fn witnesses(dir: &Path, chars: usize) {
     fs::write(dir.join("b.txt"), b).unwrap();
 }
 
-const CHARS: usize = 40_000;
+const CHARS: usize = 20_000;
 
 fn start(dir: &Path) -> std::process::Child {
     start_with(dir, None)
@@ -115,8 +115,8 @@ fn interrupts_at_any_moment_leave_no_temporary_or_partial_file() {
     let complete_report = fs::read(reference.path().join("report.json")).unwrap();
 
     // Interrupt at spread-out moments, densely towards the end where the files are written.
-    let mut fractions: Vec<f64> = (0..4).map(|i| i as f64 / 4.0).collect();
-    fractions.extend((0..6).map(|i| 0.9 + i as f64 * 0.03));
+    let mut fractions: Vec<f64> = (0..3).map(|i| i as f64 / 3.0).collect();
+    fractions.extend((0..4).map(|i| 0.9 + i as f64 * 0.04));
     let mut interrupted = 0;
     for (i, fraction) in fractions.iter().enumerate() {
         let (signal, code) = if i % 2 == 0 {
@@ -150,10 +150,13 @@ fn interrupts_at_any_moment_leave_no_temporary_or_partial_file() {
         if let Ok(report) = fs::read(dir.path().join("report.json")) {
             assert_eq!(report, complete_report, "the report is complete");
         }
-        assert!(
-            fs::read(dir.path().join("a.txt")).unwrap().len() > 100_000,
-            "inputs untouched"
-        );
+        for input in ["a.txt", "b.txt"] {
+            assert_eq!(
+                fs::read(dir.path().join(input)).unwrap(),
+                fs::read(reference.path().join(input)).unwrap(),
+                "inputs untouched"
+            );
+        }
     }
-    assert!(interrupted >= 3, "only {interrupted} runs were interrupted");
+    assert!(interrupted >= 2, "only {interrupted} runs were interrupted");
 }
