@@ -101,6 +101,22 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
     bounds
 }
 
+/// The member streams are aligned against: the longest, so omissions in the others show as
+/// gaps against it rather than the other way round. Among equally long members the
+/// smallest symbol sequence wins (then the first), so that neither the collation nor the
+/// contexts taken from the pivot depend on the order of the witnesses.
+pub fn pivot(streams: &[SymbolStream]) -> usize {
+    (0..streams.len())
+        .max_by(|&a, &b| {
+            streams[a]
+                .len()
+                .cmp(&streams[b].len())
+                .then_with(|| streams[b].symbols.cmp(&streams[a].symbols))
+                .then(b.cmp(&a))
+        })
+        .expect("a group has members")
+}
+
 /// Collate one group of blocks (`witness_blocks[w]` are witness w's blocks).
 pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
     let witnesses: Vec<usize> = group.members.iter().map(|m| m.witness).collect();
@@ -109,11 +125,7 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
         .iter()
         .map(|m| member_stream(&witness_blocks[m.witness], &m.blocks, &m.continues))
         .collect();
-    // The pivot is the longest member (ties: the first), so omissions in the others show
-    // as gaps against it rather than the other way round.
-    let pivot = (0..streams.len())
-        .max_by_key(|&m| (streams[m].len(), std::cmp::Reverse(m)))
-        .expect("a group has members");
+    let pivot = pivot(&streams);
     let n = streams[pivot].len();
     let bounds: Vec<Vec<usize>> = (0..streams.len())
         .map(|m| slot_bounds(&streams[pivot].symbols, &streams[m].symbols))

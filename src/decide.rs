@@ -116,9 +116,8 @@ fn context(
     len: usize,
     before: bool,
 ) -> String {
-    let longest = (0..collation.streams.len())
-        .max_by_key(|&m| (collation.streams[m].len(), std::cmp::Reverse(m)))
-        .unwrap_or(0);
+    // The collation's pivot: the longest member, chosen independently of witness order.
+    let longest = crate::collate::pivot(&collation.streams);
     let stream = &collation.streams[longest].symbols;
     let range_of = |s: &Segment| match s {
         Segment::Agreed { starts, len } => starts[longest]..starts[longest] + len,

@@ -82,6 +82,10 @@ pub fn reconcile(
     witnesses: &[Witness],
     options: &Options,
 ) -> Result<Reconciliation, ReconcileError> {
+    // Identical witnesses need no language model: do not load it for them.
+    if let Some(result) = identical(witnesses, options) {
+        return Ok(result);
+    }
     reconcile_with_model(
         witnesses,
         options,
@@ -95,6 +99,9 @@ pub fn reconcile_with_model(
     options: &Options,
     model: &dyn Plausibility,
 ) -> Result<Reconciliation, ReconcileError> {
+    if let Some(result) = identical(witnesses, options) {
+        return Ok(result);
+    }
     let mut table = SymbolTable::default();
     let (layouts, witness_blocks): (Vec<_>, Vec<_>) = witnesses
         .iter()
@@ -162,6 +169,73 @@ pub fn reconcile_with_model(
         options.min_confidence,
     );
     Ok(Reconciliation {
+        text: rendered.text,
+        report,
+    })
+}
+
+/// Fast path: witnesses whose texts are identical (after BOM removal and line-ending
+/// unification, which reading does) give back that text exactly, not re-rendered, with a
+/// report of their blocks and no sites. Nothing is aligned.
+fn identical(witnesses: &[Witness], options: &Options) -> Option<Reconciliation> {
+    let (first, rest) = witnesses.split_first()?;
+    if rest.is_empty() || rest.iter().any(|w| w.text != first.text) {
+        return None;
+    }
+    let mut table = SymbolTable::default();
+    let (layout, blocks) = blocks::segment(&mut table, &first.text);
+    // The others' blocks are the same ranges; the report reads only ranges, so their
+    // symbol streams are not copied.
+    let ranges_only: Vec<blocks::Block> = blocks
+        .iter()
+        .map(|b| blocks::Block {
+            range: b.range.clone(),
+            stream: normalize::SymbolStream::default(),
+        })
+        .collect();
+    let mut witness_blocks = vec![ranges_only; witnesses.len()];
+    let total: usize = blocks.iter().map(|b| b.stream.len()).sum();
+    witness_blocks[0] = blocks;
+    let groups: Vec<pairing::Group> = (0..witness_blocks[0].len())
+        .map(|b| pairing::Group {
+            members: (0..witnesses.len())
+                .map(|w| pairing::Member {
+                    witness: w,
+                    blocks: vec![b],
+                    continues: Vec::new(),
+                })
+                .collect(),
+            placement: pairing::Placement::Matched,
+        })
+        .collect();
+    // Character offsets of each block in the text, counted in one pass.
+    let mut group_spans = Vec::with_capacity(groups.len());
+    let (mut byte, mut chars) = (0, 0);
+    for b in &witness_blocks[0] {
+        chars += first.text[byte..b.range.start].chars().count();
+        let start = chars;
+        chars += first.text[b.range.clone()].chars().count();
+        byte = b.range.end;
+        group_spans.push(Some(start..chars));
+    }
+    let labels: Vec<String> = witnesses.iter().map(|w| w.label.clone()).collect();
+    let decisions = decide::decide(Vec::new(), &vec![total; witnesses.len()], &labels);
+    let rendered = render::Rendered {
+        text: first.text.clone(),
+        group_spans,
+        site_spans: Vec::new(),
+    };
+    let report = report::build(
+        witnesses,
+        &vec![layout; witnesses.len()],
+        &witness_blocks,
+        &groups,
+        &[],
+        &decisions,
+        &rendered,
+        options.min_confidence,
+    );
+    Some(Reconciliation {
         text: rendered.text,
         report,
     })

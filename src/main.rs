@@ -2,7 +2,9 @@
 
 use clap::Parser;
 use reconcile::input::{ReadOptions, Witness, read_witness_with};
-use reconcile::output::{check_not_an_input, check_writable_location, write_atomically};
+use reconcile::output::{
+    check_not_an_input, check_writable_location, install_interrupt_cleanup, write_all_atomically,
+};
 use reconcile::{Options, reconcile};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -112,6 +114,11 @@ fn is_stdout(p: &Path) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = install_interrupt_cleanup() {
+        eprintln!(
+            "reconcile: warning: cannot watch for interrupts ({e}); an interrupted run may leave a .reconcile-*.tmp file"
+        );
+    }
     match cli.command {
         Some(Command::Eval(args)) => reconcile::eval::run(args),
         Some(Command::Simulate(args)) => reconcile::simulate::run(args),
@@ -160,7 +167,16 @@ fn run(cli: RunArgs) -> ExitCode {
     };
     for path in &cli.witnesses {
         match read_witness_with(path, &read_options) {
-            Ok(w) => witnesses.push(w),
+            Ok(w) => {
+                if w.replaced > 0 {
+                    eprintln!(
+                        "reconcile: warning: {}: {} undecodable byte sequence(s) replaced by U+FFFD (--lossy)",
+                        path.display(),
+                        w.replaced
+                    );
+                }
+                witnesses.push(w)
+            }
             Err(e) => return fail(e),
         }
     }
@@ -196,17 +212,21 @@ fn run(cli: RunArgs) -> ExitCode {
         Ok(j) => j + "\n",
         Err(e) => return fail(format!("cannot serialise the report: {e}")),
     };
-    if let Some(path) = &cli.report
-        && let Err(e) = write_atomically(path, report_json.as_bytes())
-    {
-        return fail(e);
+    // Both files are written to temporary files first and renamed together, so a failed or
+    // interrupted run never leaves a new report beside an old text.
+    let mut files: Vec<(&Path, &[u8])> = Vec::new();
+    if let Some(path) = &cli.report {
+        files.push((path, report_json.as_bytes()));
     }
     if is_stdout(&output) {
         use std::io::Write;
         if let Err(e) = std::io::stdout().write_all(result.text.as_bytes()) {
             return fail(format!("cannot write to standard output: {e}"));
         }
-    } else if let Err(e) = write_atomically(&output, result.text.as_bytes()) {
+    } else {
+        files.push((&output, result.text.as_bytes()));
+    }
+    if let Err(e) = write_all_atomically(&files) {
         return fail(e);
     }
     eprint!(

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use tempfile::NamedTempFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -63,21 +65,115 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Write `contents` to `path` atomically (temp file in the same directory, fsync, rename).
-pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
-    let err = |source| OutputError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut tmp = tempfile::Builder::new()
+/// Temporary files this process has created and not yet renamed or removed. The lock is
+/// held while a temporary file is created and registered, and by the interrupt handler
+/// while it removes them, so no temporary file can escape the handler.
+static LIVE_TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live_temps() -> MutexGuard<'static, Vec<PathBuf>> {
+    LIVE_TEMPS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn unregister(temp: &Path) {
+    live_temps().retain(|p| p != temp);
+}
+
+/// On SIGINT, SIGTERM or SIGHUP: remove every temporary file this process has created and
+/// exit with 128 + the signal number (130 for SIGINT, 143 for SIGTERM). An output already
+/// renamed into place is complete; one not yet renamed never appears.
+pub fn install_interrupt_cleanup() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("interrupt-cleanup".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Keep the lock until exit, so no new temporary file can be created.
+                let live = live_temps();
+                for temp in live.iter() {
+                    let _ = std::fs::remove_file(temp);
+                }
+                let name = match signal {
+                    SIGINT => "SIGINT",
+                    SIGTERM => "SIGTERM",
+                    _ => "SIGHUP",
+                };
+                eprintln!("reconcile: interrupted by {name}; no partial output left behind");
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
+}
+
+/// A temporary file next to `path`, registered for removal on interrupt.
+fn registered_temp(path: &Path) -> std::io::Result<NamedTempFile> {
+    let mut live = live_temps();
+    let tmp = tempfile::Builder::new()
         .prefix(".reconcile-")
         .suffix(".tmp")
-        .tempfile_in(parent_dir(path))
-        .map_err(err)?;
-    tmp.write_all(contents).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+        .tempfile_in(parent_dir(path))?;
+    live.push(tmp.path().to_path_buf());
+    Ok(tmp)
+}
+
+/// Test hook: with `RECONCILE_PAUSE_BEFORE_RENAME_MS` set, wait that long between writing
+/// the temporary files and renaming them, so that tests/interrupt.rs can interrupt a run
+/// at exactly the moment a partial output could otherwise be left behind.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("RECONCILE_PAUSE_BEFORE_RENAME_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+/// Write `contents` to `path` atomically (temp file in the same directory, fsync, rename).
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
+    write_all_atomically(&[(path, contents)])
+}
+
+/// Write several files atomically: every temporary file is written and synced before the
+/// first rename, so a failure or an interrupt while writing leaves all targets as they
+/// were, and the renames follow each other closely.
+pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
+    let mut temps: Vec<(NamedTempFile, &Path)> = Vec::with_capacity(files.len());
+    let mut result = Ok(());
+    for &(path, contents) in files {
+        let err = |source| OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let written = registered_temp(path).map_err(err).and_then(|mut tmp| {
+            let outcome = tmp
+                .write_all(contents)
+                .and_then(|_| tmp.as_file().sync_all())
+                .map_err(err);
+            temps.push((tmp, path));
+            outcome
+        });
+        if let Err(e) = written {
+            result = Err(e);
+            break;
+        }
+    }
+    if result.is_ok() {
+        pause_for_tests();
+    }
+    for (tmp, path) in temps {
+        let temp_path = tmp.path().to_path_buf();
+        if result.is_ok()
+            && let Err(e) = tmp.persist(path)
+        {
+            result = Err(OutputError::Write {
+                path: path.to_path_buf(),
+                source: e.error,
+            });
+        }
+        // Renamed, or (on failure) deleted when `tmp` was dropped.
+        unregister(&temp_path);
+    }
+    result
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub struct WitnessInfo {
     pub path: String,
     pub characters: usize,
     pub encoding: &'static str,
+    /// Undecodable byte sequences replaced by U+FFFD (non-zero only with --lossy).
+    pub replaced: usize,
     pub layout: String,
     pub blocks: usize,
     pub reliability: f64,
@@ -158,7 +160,8 @@ fn candidate_surface(
 
 /// Round to 4 decimals so the report reads well and is stable across platforms.
 fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+    // `+ 0.0` turns -0.0 (the sum of no floats) into 0.0.
+    (x * 10_000.0).round() / 10_000.0 + 0.0
 }
 
 const CONTEXT_CHARS: usize = 12;
@@ -198,6 +201,7 @@ pub fn build(
             path: w.path.display().to_string(),
             characters: w.text.chars().count(),
             encoding: w.encoding,
+            replaced: w.replaced,
             layout: layout_name(layouts[i]),
             blocks: witness_blocks[i].len(),
             reliability: round(decisions.reliability[i]),

@@ -23,6 +23,7 @@ pub fn witness_from(label: &str, text: &str) -> Witness {
         label: label.to_string(),
         text: text.to_string(),
         encoding: "UTF-8",
+        replaced: 0,
     }
 }
 

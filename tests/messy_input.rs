@@ -1,0 +1,182 @@
+//! Messy but readable witnesses: truncated copies, identical copies, mixed scripts,
+//! right-to-left and combining characters, and extremely long lines.
+
+mod common;
+use common::*;
+use reconcile::{Options, reconcile};
+
+fn merge(texts: &[&str]) -> reconcile::Reconciliation {
+    let witnesses: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| witness_from(&format!("w{i}.txt"), t))
+        .collect();
+    reconcile(&witnesses, &Options::default()).expect("the witnesses reconcile")
+}
+
+#[test]
+fn a_truncated_copy_loses_nothing_of_the_full_one() {
+    let full = std::fs::read_to_string(repo_path(COURT_A)).unwrap();
+    // Cut at 60%, in the middle of a paragraph.
+    let cut = full
+        .char_indices()
+        .nth(full.chars().count() * 6 / 10)
+        .unwrap()
+        .0;
+    let truncated = &full[..cut];
+    let result = merge(&[&full, truncated]);
+    assert_eq!(squeeze(&result.text), squeeze(&full));
+    let result = merge(&[truncated, &full]);
+    assert_eq!(squeeze(&result.text), squeeze(&full));
+}
+
+#[test]
+fn identical_witnesses_give_back_the_text_exactly() {
+    let text =
+        "  Indented first line\r\nsecond line   with  spaces\n\n\n第三段，全角标点（下）。\n";
+    // As reading gives it: line endings unified.
+    let unified = text.replace("\r\n", "\n");
+    let result = merge(&[&unified, &unified, &unified]);
+    assert_eq!(result.text, unified);
+    assert!(result.report.sites.is_empty());
+    assert_eq!(result.report.summary.variant_sites, 0);
+    assert_eq!(result.report.witnesses.len(), 3);
+    // Every block is where the report says it is in the output.
+    let chars: Vec<char> = result.text.chars().collect();
+    for block in &result.report.blocks {
+        let r = block.output.expect("kept");
+        let span = &block.witnesses[0].spans[0];
+        let out: String = chars[r.start..r.end].iter().collect();
+        assert_eq!(out, unified[span.start..span.end]);
+    }
+}
+
+#[test]
+fn mixed_chinese_and_english_is_merged() {
+    let a = "最高人民法院 Supreme People's Court 工作报告。\n\nIn 2020 the courts closed 30.8 million cases, 审结案件三千零八十万件。\n";
+    let b = "最高人民法院 Supreme People's Court 工作报告。\n\nIn 2020 the courts closed 30.8 milion cases, 审结案件三千零八十万件。\n";
+    let c = "最高人民法院 Supreme Peop1e's Court 工作报告。\n\nIn 2020 the courts closed 30.8 million cases, 审结案件三千零八十万件。\n";
+    let result = merge(&[a, b, c]);
+    // Whitespace next to a CJK character is layout to the comparison, and the merged text
+    // is rendered without it; everything else is the majority reading.
+    assert_eq!(
+        result.text,
+        "最高人民法院Supreme People's Court工作报告。\n\nIn 2020 the courts closed 30.8 million cases,审结案件三千零八十万件。\n"
+    );
+}
+
+#[test]
+fn right_to_left_and_combining_characters_survive_untouched() {
+    // Hebrew with points, Arabic with harakat, decomposed Latin accents, a Devanagari
+    // conjunct, an emoji ZWJ sequence and a bidi mark: none may be normalised away.
+    let special = [
+        "שָׁלוֹם עֲלֵיכֶם",
+        "السَّلَامُ عَلَيْكُمْ",
+        "cafe\u{301} re\u{301}sume\u{301}",
+        "क्षत्रिय",
+        "👩\u{200D}⚖\u{FE0F}",
+        "\u{200F}עברית\u{200E}",
+    ];
+    let a = format!(
+        "The witnesses agree here: {}.\n\nAnd here: {} and {}.\n\nAlso {}, {} and {}.\n",
+        special[0], special[1], special[2], special[3], special[4], special[5]
+    );
+    let b = a.replace("agree", "agrees");
+    let c = a.clone();
+    let result = merge(&[&a, &b, &c]);
+    assert_eq!(result.text, a);
+    for s in special {
+        assert!(result.text.contains(s), "{s:?} survives");
+    }
+    // Decomposed accents stay decomposed (no NFC), even where witnesses disagree in
+    // normalisation form: the majority surface form is kept.
+    let nfc = a.replace("e\u{301}", "é");
+    let result = merge(&[&a, &nfc, &a]);
+    assert!(result.text.contains("cafe\u{301}"));
+    assert!(!result.text.contains("café"));
+}
+
+/// A single line of `chars` characters, CJK drawn by a fixed generator.
+fn long_line(chars: usize, seed: u64) -> String {
+    let mut x = seed;
+    let mut s: String = (0..chars)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            char::from_u32(0x4E00 + ((x >> 33) % 3000) as u32).unwrap()
+        })
+        .collect();
+    s.push('\n');
+    s
+}
+
+/// `text` with every `every`-th character replaced.
+fn noisy(text: &str, every: usize) -> String {
+    text.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i % every == every - 1 && c != '\n' {
+                '错'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_single_line_is_one_block_and_merges() {
+    // 200k characters (600 kB) on one line: fast enough for a debug test run; the 50 MB
+    // case is `fifty_megabyte_single_line` below.
+    let a = long_line(200_000, 7);
+    let b = noisy(&a, 5_000);
+    let result = merge(&[&a, &b, &a]);
+    assert_eq!(result.text, a);
+    assert_eq!(result.report.witnesses[0].blocks, 1);
+    assert_eq!(result.report.summary.variant_sites, 40);
+}
+
+#[test]
+fn fifty_megabyte_identical_single_lines_take_the_fast_path() {
+    let text = long_line(50 * 1024 * 1024 / 3 + 1, 11);
+    assert!(text.len() >= 50 * 1024 * 1024);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.txt");
+    std::fs::write(&path, &text).unwrap();
+    let w = reconcile::input::read_witness(&path).unwrap();
+    assert_eq!(w.text.len(), text.len());
+    let result = reconcile(&[w.clone(), w], &Options::default()).unwrap();
+    assert!(result.text == text);
+    assert!(result.report.sites.is_empty());
+}
+
+/// Two noisy 50 MB single-line witnesses through the binary. About 1.5 minutes and 4 GB
+/// with a release build; run with `cargo test --release -- --ignored`.
+#[test]
+#[ignore]
+fn fifty_megabyte_single_line() {
+    let a = long_line(50 * 1024 * 1024 / 3, 13);
+    let b = noisy(&a, 1_000);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), &a).unwrap();
+    std::fs::write(dir.path().join("b.txt"), &b).unwrap();
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reconcile"))
+        .args(["a.txt", "b.txt", "-o", "out.txt", "--report", "report.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let merged = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+    assert_eq!(merged.chars().count(), a.chars().count());
+    assert!(
+        started.elapsed().as_secs() < 600,
+        "took {:?}",
+        started.elapsed()
+    );
+}
