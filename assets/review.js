@@ -1,11 +1,11 @@
 "use strict";
-// The review page: the DOM of the text and the list is built once by the server side
-// (reconcile); this script only reacts to events, through delegation, so it stays fast
-// with thousands of sites.
+// The review page. The marked text is built once by reconcile, as HTML; this script
+// only reacts to events, through delegation, and draws the list of sites virtually (only
+// the rows in view exist), so the page stays fast with thousands of sites.
 (function () {
   const D = JSON.parse(document.getElementById("data").textContent);
   const $ = (id) => document.getElementById(id);
-  const text = $("text"), list = $("list"), panel = $("panel");
+  const text = $("text"), list = $("list"), rowsBox = $("rows"), panel = $("panel");
   const notice = $("notice"), progress = $("progress"), filter = $("only-flagged");
 
   // Sites, decoded from their compact form.
@@ -40,15 +40,63 @@
 
   function show(s) {
     const t = decidedText(s);
-    const mark = $("s" + s.i), row = $("r" + s.i);
-    const reading = t === null ? s.cands[s.chosen].text : t;
+    const mark = $("s" + s.i);
     if (mark) {
-      mark.textContent = reading;
+      mark.textContent = t === null ? s.cands[s.chosen].text : t;
       mark.classList.toggle("d", t !== null);
     }
-    if (row) {
-      row.classList.toggle("d", t !== null);
-      row.querySelector("b").textContent = oneLine(shown(reading));
+    drawRows();
+  }
+
+  // The list: all sites, or the flagged ones; only the rows in view are in the DOM.
+  const ROW = 24;
+  let listed = sites.map((s) => s.i);
+  const colour = (p) => (p < 0.5 ? "c0" : p < 0.75 ? "c1" : p < 0.9 ? "c2" : "c3");
+  const tail = (t, n) => [...t].slice(-n).join("");
+  const head = (t, n) => [...t].slice(0, n).join("");
+  function rowHtml(s, at) {
+    const t = decidedText(s);
+    const reading = t === null ? s.cands[s.chosen].text : t;
+    const cls = "row" + (s.flagged ? " f" : "") + (t !== null ? " d" : "") + (s.i === cur ? " cur" : "");
+    return `<div class="${cls}" role="listitem" data-i="${s.i}" style="top:${at * ROW}px">` +
+      `<span class="n">${s.i}</span><span class="x">${esc(oneLine(tail(s.ctxBefore, 6)))}` +
+      `<b class="${colour(s.confidence)}">${esc(oneLine(shown(reading)))}</b>${esc(oneLine(head(s.ctxAfter, 6)))}</span>` +
+      `<span class="p">${s.confidence.toFixed(2)}</span></div>`;
+  }
+  let drawQueued = false;
+  function drawRows() {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(() => {
+      drawQueued = false;
+      const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 10);
+      const last = Math.min(listed.length, first + Math.ceil(list.clientHeight / ROW) + 20);
+      let h = "";
+      for (let at = first; at < last; at++) h += rowHtml(sites[listed[at]], at);
+      rowsBox.innerHTML = h;
+    });
+  }
+  function setListed(onlyFlagged) {
+    listed = onlyFlagged ? flagged : sites.map((s) => s.i);
+    rowsBox.style.height = listed.length * ROW + "px";
+    scrollRowIntoView(cur);
+    drawRows();
+  }
+  // Position of site i in the list (sorted), by bisection; -1 if not listed.
+  function listedAt(i) {
+    let lo = 0, hi = listed.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (listed[mid] < i) lo = mid + 1; else hi = mid;
+    }
+    return listed[lo] === i ? lo : -1;
+  }
+  function scrollRowIntoView(i) {
+    const at = listedAt(i);
+    if (at < 0) return;
+    const top = at * ROW;
+    if (top < list.scrollTop || top + ROW > list.scrollTop + list.clientHeight) {
+      list.scrollTop = top - list.clientHeight / 2;
     }
   }
 
@@ -115,15 +163,13 @@
 
   function select(i, scroll = true) {
     if (i < 0 || i >= sites.length) return;
-    for (const id of ["s" + cur, "r" + cur]) $(id)?.classList.remove("cur");
+    $("s" + cur)?.classList.remove("cur");
     cur = i;
-    const mark = $("s" + i), row = $("r" + i);
+    const mark = $("s" + i);
     mark?.classList.add("cur");
-    row?.classList.add("cur");
-    if (scroll) {
-      mark?.scrollIntoView({ block: "center" });
-      row?.scrollIntoView({ block: "nearest" });
-    }
+    if (scroll) mark?.scrollIntoView({ block: "center" });
+    scrollRowIntoView(i);
+    drawRows();
     renderPanel();
   }
 
@@ -218,15 +264,18 @@
   }
   say(messages.join(" "));
   updateProgress();
+  setListed(false);
 
   text.addEventListener("click", (e) => {
     const m = e.target.closest("mark.s");
     if (m) select(Number(m.id.slice(1)), false);
   });
   list.addEventListener("click", (e) => {
-    const li = e.target.closest("li");
-    if (li) select(Number(li.id.slice(1)));
+    const row = e.target.closest(".row");
+    if (row) select(Number(row.dataset.i));
   });
+  list.addEventListener("scroll", drawRows, { passive: true });
+  window.addEventListener("resize", drawRows);
   panel.addEventListener("click", (e) => {
     const s = sites[cur];
     if (!s) return;
@@ -234,7 +283,10 @@
     if (li) return decide(s, { k: Number(li.dataset.k) });
     if (e.target.closest("[data-act=correct]")) decide(s, correction(s, $("corr").value));
   });
-  filter.addEventListener("change", () => document.body.classList.toggle("only-flagged", filter.checked));
+  filter.addEventListener("change", () => {
+    document.body.classList.toggle("only-flagged", filter.checked);
+    setListed(filter.checked);
+  });
   $("export").addEventListener("click", download);
   $("help-toggle").addEventListener("click", () => { $("help").hidden = !$("help").hidden; });
 

@@ -512,7 +512,8 @@ fn html(s: &str) -> String {
     out
 }
 
-/// Colour class of a confidence: c0 below 0.5, c1 below 0.75, c2 below 0.9, c3 above.
+/// Colour class of a confidence: c0 below 0.5, c1 below 0.75, c2 below 0.9, c3 above
+/// (assets/review.js has the same bins for the list).
 fn confidence_class(p: f64) -> &'static str {
     if p < 0.5 {
         "c0"
@@ -525,18 +526,11 @@ fn confidence_class(p: f64) -> &'static str {
     }
 }
 
-/// Classes of a site: `s`, its confidence colour, `f` flagged, `l` layout, `r` decided by a
-/// reviewer in the run that wrote the report.
+/// Classes of a marked site: `s`, its confidence colour, `f` flagged, `l` layout, `r`
+/// decided by a reviewer in the run that wrote the report.
 fn site_classes(s: &SiteView) -> String {
     let mut c = String::from("s ");
     c.push_str(confidence_class(s.confidence));
-    c.push_str(&row_classes(s));
-    c
-}
-
-/// Classes of a row of the list (the colour goes on its reading only).
-fn row_classes(s: &SiteView) -> String {
-    let mut c = String::new();
     if s.flagged {
         c.push_str(" f");
     }
@@ -550,14 +544,21 @@ fn row_classes(s: &SiteView) -> String {
 }
 
 /// The merged text as HTML, every site with an output range marked (`<mark id="sN">`).
+/// Paragraphs become `<p>` elements (so the browser lays out and paints only the
+/// paragraphs in view, and a change relays out one paragraph, not the whole text); the
+/// separators stay between them, so the text content of the page is the merged text.
 fn text_html(view: &ReportView) -> String {
     let text: Vec<char> = view.merged_text.chars().collect();
     let mut out = String::with_capacity(view.merged_text.len() * 2);
     let mut cursor = 0;
     let piece = |from: usize, to: usize| -> String { text[from..to].iter().collect() };
+    let plain = |from: usize, to: usize, out: &mut String| {
+        out.push_str(&html(&piece(from, to)).replace(PARAGRAPH_SEPARATOR, PARAGRAPH_HTML));
+    };
+    out.push_str("<p>");
     for s in &view.sites {
         let Some(r) = &s.output else { continue };
-        escape_html(&piece(cursor, r.start), &mut out);
+        plain(cursor, r.start, &mut out);
         let _ = write!(
             out,
             "<mark id=\"s{}\" class=\"{}\">",
@@ -568,9 +569,13 @@ fn text_html(view: &ReportView) -> String {
         out.push_str("</mark>");
         cursor = r.end;
     }
-    escape_html(&piece(cursor, text.len()), &mut out);
+    plain(cursor, text.len(), &mut out);
+    out.push_str("</p>");
     out
 }
+
+const PARAGRAPH_SEPARATOR: &str = crate::render::PARAGRAPH_SEPARATOR;
+const PARAGRAPH_HTML: &str = "</p>\n\n<p>";
 
 fn tail(s: &str, n: usize) -> String {
     let v: Vec<char> = s.chars().collect();
@@ -579,26 +584,6 @@ fn tail(s: &str, n: usize) -> String {
 
 fn head(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
-}
-
-/// The list of all sites (the filter hides those not flagged).
-fn list_html(view: &ReportView) -> String {
-    let mut out = String::new();
-    for s in &view.sites {
-        let chosen = &s.candidates[s.chosen_index].text;
-        let _ = write!(
-            out,
-            "<li id=\"r{i}\" class=\"{cls}\"><span class=\"n\">{i}</span><span class=\"x\">{b}<b class=\"{colour}\">{c}</b>{a}</span><span class=\"p\">{p:.2}</span></li>",
-            i = s.index,
-            cls = row_classes(s).trim_start(),
-            colour = confidence_class(s.confidence),
-            b = html(&tail(&s.context_before, 6).replace('\n', "⏎")),
-            c = html(&shown(chosen).replace('\n', "⏎")),
-            a = html(&head(&s.context_after, 6).replace('\n', "⏎")),
-            p = s.confidence,
-        );
-    }
-    out
 }
 
 /// The data the script needs, compact: per site
@@ -683,7 +668,6 @@ fn page(view: &ReportView) -> String {
         ("SUMMARY", html(&summary)),
         ("STYLE", STYLE.to_string()),
         ("TEXT", text_html(view)),
-        ("LIST", list_html(view)),
         ("DATA", page_data(view)),
         ("SCRIPT", SCRIPT.to_string()),
     ]

@@ -101,11 +101,6 @@ fn html_from_the_run_and_from_the_report_are_the_same_self_contained_page() {
         .filter(|(at, _)| page[*at..].split('>').next().unwrap().contains(" f\""))
         .count();
     assert_eq!(flagged_marks, flagged);
-    assert_eq!(page.matches("<li id=\"r").count(), sites.len());
-    assert_eq!(
-        page.matches("class=\"f\"><span class=\"n\">").count(),
-        flagged
-    );
     // The marked text is the merged text: strip the tags and compare.
     let text_html = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
     let text_html = &text_html[text_html.find('>').unwrap() + 1..];
