@@ -259,8 +259,9 @@
     if (restored) messages.push(`Restored ${restored} decision${restored === 1 ? "" : "s"} this browser kept from an earlier visit.`);
   } catch (e) { /* nothing kept */ }
   if (D.unmatched.length) {
-    messages.push(`${D.unmatched.length} earlier decision${D.unmatched.length === 1 ? "" : "s"} matched no site in this run and ` +
-      `stay in the export: ` + D.unmatched.map((u) => esc(`…${u.before}[${u.choose ?? u.correction}]${u.after}… (${u.why})`)).join("; "));
+    const one = D.unmatched.length === 1;
+    messages.push(`${D.unmatched.length} earlier decision${one ? "" : "s"} matched no site in this run and ` +
+      `${one ? "stays" : "stay"} in the export: ` + D.unmatched.map((u) => esc(`…${u.before}[${u.choose ?? u.correction}]${u.after}… (${u.why})`)).join("; "));
   }
   say(messages.join(" "));
   updateProgress();
