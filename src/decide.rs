@@ -92,8 +92,13 @@ pub struct Site {
 }
 
 impl Site {
+    /// Posterior of the chosen reading; 1 for a reviewer's correction.
     pub fn confidence(&self) -> f64 {
-        self.posterior[self.chosen]
+        if self.reviewer_text.is_some() {
+            1.0
+        } else {
+            self.posterior[self.chosen]
+        }
     }
 }
 

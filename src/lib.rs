@@ -148,9 +148,10 @@ pub fn reconcile_with_model(
         }
     }
     let mut decisions = decide::decide(sites, &positions, &labels);
-    if let Some(reviewer) = &options.reviewer_decisions {
-        review::apply(&mut decisions, reviewer);
-    }
+    let applied = options
+        .reviewer_decisions
+        .as_ref()
+        .map(|reviewer| review::apply(&mut decisions, reviewer));
     let rendered = render::render(
         witnesses,
         &groups,
@@ -158,7 +159,7 @@ pub fn reconcile_with_model(
         &decisions,
         !options.drop_unmatched,
     );
-    let report = report::build(
+    let mut report = report::build(
         witnesses,
         &layouts,
         &witness_blocks,
@@ -168,6 +169,9 @@ pub fn reconcile_with_model(
         &rendered,
         options.min_confidence,
     );
+    if let (Some(reviewer), Some(applied)) = (&options.reviewer_decisions, applied) {
+        review::record(&mut report, reviewer, applied);
+    }
     Ok(Reconciliation {
         text: rendered.text,
         report,

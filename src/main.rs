@@ -140,14 +140,19 @@ fn run(cli: RunArgs) -> ExitCode {
         ));
     }
     // Check every output location before doing any work, so a bad path costs nothing.
+    let inputs: Vec<PathBuf> = cli
+        .witnesses
+        .iter()
+        .chain(cli.decisions.iter())
+        .cloned()
+        .collect();
     let outputs: Vec<&PathBuf> = std::iter::once(&output)
         .filter(|p| !is_stdout(p))
         .chain(cli.report.iter())
         .chain(cli.html.iter())
         .collect();
     for out in &outputs {
-        if let Err(e) =
-            check_not_an_input(out, &cli.witnesses).and_then(|_| check_writable_location(out))
+        if let Err(e) = check_not_an_input(out, &inputs).and_then(|_| check_writable_location(out))
         {
             return fail(e);
         }
@@ -212,11 +217,18 @@ fn run(cli: RunArgs) -> ExitCode {
         Ok(j) => j + "\n",
         Err(e) => return fail(format!("cannot serialise the report: {e}")),
     };
-    // Both files are written to temporary files first and renamed together, so a failed or
+    let page = cli
+        .html
+        .as_ref()
+        .map(|_| reconcile::review::render_html(&result.report));
+    // All files are written to temporary files first and renamed together, so a failed or
     // interrupted run never leaves a new report beside an old text.
     let mut files: Vec<(&Path, &[u8])> = Vec::new();
     if let Some(path) = &cli.report {
         files.push((path, report_json.as_bytes()));
+    }
+    if let (Some(path), Some(page)) = (&cli.html, &page) {
+        files.push((path, page.as_bytes()));
     }
     if is_stdout(&output) {
         use std::io::Write;
@@ -231,7 +243,12 @@ fn run(cli: RunArgs) -> ExitCode {
     }
     eprint!(
         "{}",
-        summary(&result.report, &output, cli.report.as_deref())
+        summary(
+            &result.report,
+            &output,
+            cli.report.as_deref(),
+            cli.html.as_deref()
+        )
     );
     ExitCode::SUCCESS
 }
@@ -240,6 +257,7 @@ fn summary(
     report: &reconcile::report::Report,
     output: &Path,
     report_path: Option<&Path>,
+    html_path: Option<&Path>,
 ) -> String {
     use std::fmt::Write;
     let s = &report.summary;
@@ -274,12 +292,23 @@ fn summary(
         "overall confidence: {:.3} (expected wrong sites: {:.1})",
         s.overall_confidence, s.expected_errors
     );
+    if s.reviewer_decisions > 0 {
+        let _ = writeln!(
+            out,
+            "reviewer decisions: {} of {} applied, {} matched nothing",
+            s.reviewer_decisions_applied, s.reviewer_decisions, s.reviewer_decisions_unmatched
+        );
+        for u in &report.unmatched_decisions {
+            let _ = writeln!(out, "  unmatched: {}", u.describe());
+        }
+    }
     let mut written = vec![if is_stdout(output) {
         "standard output".to_string()
     } else {
         output.display().to_string()
     }];
     written.extend(report_path.map(|p| p.display().to_string()));
+    written.extend(html_path.map(|p| p.display().to_string()));
     let _ = writeln!(out, "wrote {}", written.join(", "));
     out
 }

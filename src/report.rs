@@ -19,6 +19,11 @@ pub struct Report {
     pub blocks: Vec<BlockInfo>,
     pub sites: Vec<SiteInfo>,
     pub summary: Summary,
+    /// Reviewer decisions (from --decisions) that matched no site of this run, each with
+    /// why; empty without --decisions. Format of a decision: docs/decisions.md.
+    pub unmatched_decisions: Vec<crate::review::UnmatchedDecision>,
+    /// The merged text, as written to the output (the review page shows it).
+    pub merged_text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +84,12 @@ pub struct SiteInfo {
     pub output: Option<CharRange>,
     pub context_before: String,
     pub context_after: String,
+    /// Folded context before and after the site (up to 8 symbols, stopping at a paragraph
+    /// break): what reviewer decisions are keyed by (docs/decisions.md).
+    pub key_before: String,
+    pub key_after: String,
+    /// The readings; after a reviewer's correction that is none of them, the correction
+    /// comes last, with no witnesses.
     pub candidates: Vec<CandidateInfo>,
     /// Text of the chosen candidate.
     pub chosen: String,
@@ -124,6 +135,12 @@ pub struct Summary {
     pub overall_confidence: f64,
     /// Expected number of wrongly decided text sites: the sum of (1 - confidence).
     pub expected_errors: f64,
+    /// Reviewer decisions given with --decisions (0 without).
+    pub reviewer_decisions: usize,
+    /// Of those, how many matched a site and were applied.
+    pub reviewer_decisions_applied: usize,
+    /// Of those, how many matched no site (listed in `unmatched_decisions`).
+    pub reviewer_decisions_unmatched: usize,
 }
 
 fn placement_name(p: Placement) -> &'static str {
@@ -251,6 +268,40 @@ pub fn build(
                 ),
                 None => (s.left_context.clone(), s.right_context.clone()),
             };
+            let mut candidates: Vec<CandidateInfo> = s
+                .candidates
+                .iter()
+                .zip(&s.posterior)
+                .zip(&surfaces[i])
+                .map(|((c, &p), surface)| CandidateInfo {
+                    text: surface.clone(),
+                    folded: c.key.clone(),
+                    witnesses: c.witnesses.clone(),
+                    probability: round(p),
+                    evidence: Evidence {
+                        language_model: round(c.lm_evidence),
+                        length: round(c.length_evidence),
+                        layout: round(c.layout_evidence),
+                    },
+                })
+                .collect();
+            let (chosen, chosen_index) = match &s.reviewer_text {
+                Some(text) => {
+                    candidates.push(CandidateInfo {
+                        text: text.clone(),
+                        folded: crate::review::fold(text),
+                        witnesses: Vec::new(),
+                        probability: 1.0,
+                        evidence: Evidence {
+                            language_model: 0.0,
+                            length: 0.0,
+                            layout: 0.0,
+                        },
+                    });
+                    (text.clone(), candidates.len() - 1)
+                }
+                None => (surfaces[i][s.chosen].clone(), s.chosen),
+            };
             SiteInfo {
                 index: i,
                 block: s.group,
@@ -261,25 +312,11 @@ pub fn build(
                 }),
                 context_before: before,
                 context_after: after,
-                candidates: s
-                    .candidates
-                    .iter()
-                    .zip(&s.posterior)
-                    .zip(&surfaces[i])
-                    .map(|((c, &p), surface)| CandidateInfo {
-                        text: surface.clone(),
-                        folded: c.key.clone(),
-                        witnesses: c.witnesses.clone(),
-                        probability: round(p),
-                        evidence: Evidence {
-                            language_model: round(c.lm_evidence),
-                            length: round(c.length_evidence),
-                            layout: round(c.layout_evidence),
-                        },
-                    })
-                    .collect(),
-                chosen: surfaces[i][s.chosen].clone(),
-                chosen_index: s.chosen,
+                key_before: s.left_context.clone(),
+                key_after: s.right_context.clone(),
+                candidates,
+                chosen,
+                chosen_index,
                 confidence: round(s.confidence()),
                 flagged: !s.layout_only && s.confidence() < min_confidence,
                 reason: s.reason.clone(),
@@ -313,6 +350,9 @@ pub fn build(
             confidences.iter().sum::<f64>() / confidences.len() as f64
         }),
         expected_errors: round(confidences.iter().map(|c| 1.0 - c).sum()),
+        reviewer_decisions: 0,
+        reviewer_decisions_applied: 0,
+        reviewer_decisions_unmatched: 0,
     };
     Report {
         schema_version: SCHEMA_VERSION,
@@ -324,5 +364,7 @@ pub fn build(
         blocks,
         sites,
         summary,
+        unmatched_decisions: Vec::new(),
+        merged_text: rendered.text.clone(),
     }
 }

@@ -36,3 +36,25 @@ pub fn court_pair() -> Reconciliation {
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+pub const KNOWN_FIXES: &str = "corpus/known-fixes.json";
+
+/// The court pair reconciled with the given reviewer decisions.
+pub fn court_pair_with(decisions: reconcile::review::ReviewerDecisions) -> Reconciliation {
+    let options = Options {
+        reviewer_decisions: Some(decisions),
+        ..Options::default()
+    };
+    reconcile(&[witness(COURT_A), witness(COURT_B)], &options).expect("the pair reconciles")
+}
+
+pub fn known_fixes() -> reconcile::review::ReviewerDecisions {
+    reconcile::review::load_decisions(&repo_path(KNOWN_FIXES)).expect("known fixes load")
+}
+
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}

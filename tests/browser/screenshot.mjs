@@ -1,0 +1,28 @@
+// Screenshot of the review page for docs/review-page.png:
+//   node tests/browser/screenshot.mjs REVIEW.html OUT.png
+// Accepts three sites, goes to the twelfth flagged site, shows the keys, takes the picture.
+import { launch } from "./chromium.mjs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [html, png] = process.argv.slice(2);
+if (!html || !png) {
+  console.error("usage: node screenshot.mjs REVIEW.html OUT.png");
+  process.exit(2);
+}
+const { browser, close } = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(pathToFileURL(resolve(html)).href);
+  await page.waitForSelector("html[data-ready='1']");
+  // Accept the automatic reading at the first three flagged sites, then go to the twelfth.
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press("n");
+    await page.keyboard.press("a");
+  }
+  for (let i = 3; i < 12; i++) await page.keyboard.press("n");
+  await page.keyboard.press("?");
+  await page.screenshot({ path: png });
+} finally {
+  await close();
+}
