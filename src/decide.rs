@@ -1,21 +1,42 @@
 //! Stage 7 — decisions. At every variant site each distinct reading is a candidate, and
-//! its posterior probability combines:
+//! its posterior probability is a softmax over candidates of
 //!
-//! * **evidence** about the reading itself, independent of who wrote it: length-fair
-//!   language plausibility in context (tempered and capped, since a language model cannot
-//!   tell fluent near-synonyms apart), and a length prior (a character dropped by a
-//!   transcriber is likelier than one added, so a reading that only adds to another is
-//!   favoured a little);
-//! * **witness reliability**: each witness's probability of being right at a site, learned
-//!   from the whole document. It is measured only against evidence that does not come from
-//!   the witness itself: the site evidence above, and the votes of the other witnesses where
-//!   at least two others read the site (with only two witnesses, one other vote says nothing
-//!   about who is right). Sites count in proportion to how clearly that evidence decides
-//!   them. This is a one-coin Dawid–Skene model, iterated to a fixed point.
+//! ```text
+//! logit(c) = evidence(c) + vote_weight · votes(c)
+//! ```
 //!
-//! The confidence of a site is the posterior of the chosen reading.
+//! **Evidence** about the reading itself, independent of who wrote it (all in nats):
+//!
+//! * *language plausibility in context* (`language_model`): the length-fair plausibility of
+//!   `context + c + context` minus the best candidate's, weighted by how the candidate
+//!   differs from that best reading (`confusion::difference`): a known confusion (形近字,
+//!   homophone, OCR look-alike) or another single slip (dropped, doubled, swapped character,
+//!   split word) usually breaks a word, so there the language model is trusted more; where
+//!   the readings are different words, a wrong witness often writes a fluent near-synonym,
+//!   and the language model stays a capped tiebreaker;
+//! * *length and slips*: a reading that only adds characters to another (a dropped
+//!   character is likelier than an added one), one that only doubles a character of another,
+//!   one that only adds spaces to another (a split word);
+//! * *consistency*: how often the reading, with two symbols of context on each side, occurs
+//!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`);
+//! * *glossary*: the reading (in its context) contains a term of the user's glossary that
+//!   a rival reading lacks: a fixed likelihood ratio of 50;
+//! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
+//!   are explicit.
+//!
+//! **Witness reliability** (`votes`): each witness reads the truth with probability 1 - ε_w
+//! or any one other candidate with probability ε_w / (K - 1); the error rates ε_w are
+//! estimated jointly with the readings by expectation–maximisation over all sites (a
+//! one-coin Dawid–Skene model) with a weak prior. With two witnesses only the evidence can
+//! say who is wrong at a site, so the reliability is learned from the sites the evidence
+//! decides clearly and then carries the sites it does not.
+//!
+//! The weights were fitted by maximum likelihood of the true readings on simulated training
+//! sets (`fit`; see docs/evaluation.md), so the posterior of the chosen reading, reported as
+//! the confidence, is a calibrated probability.
 
 use crate::collate::{Collation, Segment};
+use crate::confusion::{Difference, difference};
 use crate::normalize::{PARAGRAPH, SymbolTable};
 use rayon::prelude::*;
 
@@ -25,15 +46,34 @@ pub trait Plausibility: Sync {
     fn plausibility(&self, text: &str) -> f64;
 }
 
-/// Tuning of the evidence. Defaults are documented in ARCHITECTURE.md.
+/// Tuning of the evidence. The defaults come from `fit` on simulated training sets
+/// (docs/evaluation.md), except where noted.
 #[derive(Debug, Clone)]
 pub struct DecisionParams {
-    /// Weight of a nat of language-model evidence.
-    pub lm_weight: f64,
-    /// Most the language model can count for, in nats after weighting.
-    pub lm_cap: f64,
-    /// Log-odds bonus of a reading that only adds characters to another reading.
+    /// Weight of a nat of language-model evidence where the readings differ by a known
+    /// confusion, by another slip, or by whole words.
+    pub lm_weight_confusion: f64,
+    pub lm_weight_slip: f64,
+    /// Not fitted: simulated noise is not fluent the way a real rewriting witness is, so
+    /// this stays a small tiebreaker (0.1 per nat, at most 0.5 nats).
+    pub lm_weight_other: f64,
+    /// Most nats of raw plausibility difference counted, per difference class.
+    pub lm_cap_confusion: f64,
+    pub lm_cap_slip: f64,
+    pub lm_cap_other: f64,
+    /// Log-odds of a reading that only adds (non-space, non-doubling) characters to another.
     pub length_prior: f64,
+    /// Log-odds of a reading that only doubles a character of another (negative: doubling
+    /// is a slip).
+    pub doubled_prior: f64,
+    /// Log-odds of a reading that only adds spaces to another.
+    pub space_prior: f64,
+    /// Weight of the consistency feature.
+    pub consistency_weight: f64,
+    /// Log-odds of a reading containing a glossary term its rival lacks (not fitted: ln 50).
+    pub glossary_log_lr: f64,
+    /// Weight of the witness votes (a temperature on the reliability model).
+    pub vote_weight: f64,
     /// Log-odds bonus, at paragraph-break disagreements, for the reading of witnesses
     /// whose paragraphs are explicit rather than reconstructed from hard wrapping.
     pub layout_prior: f64,
@@ -44,13 +84,43 @@ pub struct DecisionParams {
 impl Default for DecisionParams {
     fn default() -> Self {
         DecisionParams {
-            lm_weight: 0.1,
-            lm_cap: 0.5,
+            lm_weight_confusion: 0.1,
+            lm_weight_slip: 0.1,
+            lm_weight_other: 0.1,
+            lm_cap_confusion: 5.0,
+            lm_cap_slip: 5.0,
+            lm_cap_other: 5.0,
             length_prior: std::f64::consts::LN_2,
+            doubled_prior: 0.0,
+            space_prior: std::f64::consts::LN_2,
+            consistency_weight: 0.0,
+            glossary_log_lr: 50.0_f64.ln(),
+            vote_weight: 1.0,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
         }
     }
+}
+
+/// What is known about a reading before any weighting.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Plausibility in context minus the best candidate's (≤ 0).
+    pub lm: f64,
+    /// How the reading differs from the reading the language model likes best.
+    pub lm_class: Option<Difference>,
+    /// Only adds characters to another reading (not spaces, not a doubling).
+    pub adds: bool,
+    /// Only doubles a character of another reading.
+    pub doubles: bool,
+    /// Only adds spaces to another reading.
+    pub spaces: bool,
+    /// ln(1 + occurrences elsewhere / witnesses).
+    pub consistency: f64,
+    /// A glossary term the reading has and a rival lacks.
+    pub glossary_term: Option<String>,
+    /// Read by a witness with explicit paragraphs, at a paragraph-break site.
+    pub explicit_layout: bool,
 }
 
 /// One reading at a site.
@@ -60,15 +130,22 @@ pub struct Candidate {
     pub key: String,
     /// Witnesses (indices) that read it.
     pub witnesses: Vec<usize>,
-    /// Evidence for it, in nats relative to the best candidate, by source.
+    pub features: Features,
+    /// Evidence for it, in nats, by source (from the features and the parameters).
     pub lm_evidence: f64,
     pub length_evidence: f64,
     pub layout_evidence: f64,
+    pub consistency_evidence: f64,
+    pub glossary_evidence: f64,
 }
 
 impl Candidate {
     fn evidence(&self) -> f64 {
-        self.lm_evidence + self.length_evidence + self.layout_evidence
+        self.lm_evidence
+            + self.length_evidence
+            + self.layout_evidence
+            + self.consistency_evidence
+            + self.glossary_evidence
     }
 }
 
@@ -105,6 +182,8 @@ pub struct Decisions {
     pub reliability: Vec<f64>,
     /// Estimated errors per compared character of each witness.
     pub error_rate: Vec<f64>,
+    /// Characters of each witness compared with another witness.
+    pub positions: Vec<usize>,
 }
 
 /// Context text next to a segment: agreed text, or at an earlier site the reading of the
@@ -157,13 +236,69 @@ fn is_proper_subsequence(short: &str, long: &str) -> bool {
     short.chars().count() < long.chars().count() && short.chars().all(|c| it.any(|d| d == c))
 }
 
-/// Gather the variant sites of all collations, with their evidence.
+/// How `long` extends `short`, if it only adds symbols to it: by spaces only, by doubling
+/// one character, or otherwise.
+fn extension(short: &str, long: &str) -> Option<Extension> {
+    if !is_proper_subsequence(short, long) {
+        return None;
+    }
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    if squeeze(short) == squeeze(long) {
+        return Some(Extension::Spaces);
+    }
+    let l: Vec<char> = long.chars().collect();
+    if l.len() == short.chars().count() + 1 {
+        // Removing one character of a doubled pair gives the short reading.
+        for i in 1..l.len() {
+            if l[i] == l[i - 1] {
+                let mut v = l.clone();
+                v.remove(i);
+                if v.iter().collect::<String>() == short {
+                    return Some(Extension::Doubling);
+                }
+            }
+        }
+    }
+    Some(Extension::Adds)
+}
+
+enum Extension {
+    Spaces,
+    Doubling,
+    Adds,
+}
+
+/// Count the occurrences of `needle` in `hay` (overlapping ones too).
+fn occurrences(hay: &str, needle: &str) -> usize {
+    if needle.is_empty() {
+        return 0;
+    }
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(at) = hay[from..].find(needle) {
+        n += 1;
+        from += at + needle.chars().next().map_or(1, char::len_utf8);
+    }
+    n
+}
+
+fn last_chars(s: &str, n: usize) -> String {
+    let v: Vec<char> = s.chars().collect();
+    v[v.len().saturating_sub(n)..].iter().collect()
+}
+
+fn first_chars(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// Gather the variant sites of all collations, with their features and evidence.
 pub fn gather_sites(
     collations: &[Collation],
     table: &SymbolTable,
     explicit_paragraphs: &[bool],
     model: &dyn Plausibility,
     params: &DecisionParams,
+    glossary: &[String],
 ) -> Vec<Site> {
     let mut sites = Vec::new();
     for (g, collation) in collations.iter().enumerate() {
@@ -180,9 +315,12 @@ pub fn gather_sites(
                     None => candidates.push(Candidate {
                         key,
                         witnesses: vec![w],
+                        features: Features::default(),
                         lm_evidence: 0.0,
                         length_evidence: 0.0,
                         layout_evidence: 0.0,
+                        consistency_evidence: 0.0,
+                        glossary_evidence: 0.0,
                     }),
                 }
             }
@@ -205,27 +343,58 @@ pub fn gather_sites(
             });
         }
     }
-    // Language plausibility is the expensive part: score candidates in parallel.
+    // The documents' text, for consistency counts: every member stream of every group.
+    let mut documents = String::new();
+    let mut witness_count = 0;
+    for c in collations {
+        for s in &c.streams {
+            documents.push_str(&table.key_text(&s.symbols));
+            documents.push('\n');
+        }
+        witness_count = witness_count.max(c.witnesses.iter().max().map_or(0, |w| w + 1));
+    }
+    let witness_count = witness_count.max(1) as f64;
+    // Language plausibility and consistency are the expensive part: in parallel.
     sites
         .par_iter_mut()
         .filter(|s| !s.layout_only)
         .for_each(|site| {
-            let scores: Vec<f64> = site
+            let windows: Vec<String> = site
                 .candidates
                 .iter()
                 .map(|c| {
-                    let text = format!(
+                    format!(
                         "{}{}{}",
                         site.left_context,
                         c.key.replace('\n', ""),
                         site.right_context
-                    );
-                    model.plausibility(&text)
+                    )
                 })
                 .collect();
-            let best = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            for (c, s) in site.candidates.iter_mut().zip(&scores) {
-                c.lm_evidence = (params.lm_weight * (s - best)).max(-params.lm_cap);
+            let scores: Vec<f64> = windows.iter().map(|t| model.plausibility(t)).collect();
+            let best = (0..scores.len())
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            let best_key = site.candidates[best].key.replace('\n', "");
+            let (left, right) = (
+                last_chars(&site.left_context, 2),
+                first_chars(&site.right_context, 2),
+            );
+            for (i, c) in site.candidates.iter_mut().enumerate() {
+                let key = c.key.replace('\n', "");
+                c.features.lm = scores[i] - scores[best];
+                c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
+                let phrase = format!("{left}{key}{right}");
+                let others = occurrences(&documents, &phrase).saturating_sub(c.witnesses.len());
+                c.features.consistency = (1.0 + others as f64 / witness_count).ln();
+            }
+            for (i, window) in windows.iter().enumerate() {
+                let term = glossary.iter().find(|t| {
+                    !t.is_empty()
+                        && window.contains(t.as_str())
+                        && windows.iter().any(|w| !w.contains(t.as_str()))
+                });
+                site.candidates[i].features.glossary_term = term.cloned();
             }
         });
     for site in &mut sites {
@@ -238,28 +407,47 @@ pub fn gather_sites(
             let explicit = |c: &Candidate| c.witnesses.iter().any(|&w| explicit_paragraphs[w]);
             if site.candidates.iter().any(|c| !explicit(c)) {
                 for c in &mut site.candidates {
-                    c.layout_evidence = if explicit(c) {
-                        params.layout_prior
-                    } else {
-                        0.0
-                    };
+                    c.features.explicit_layout = explicit(c);
                 }
             }
-            continue;
+        } else {
+            for (i, c) in site.candidates.iter_mut().enumerate() {
+                for (j, k) in keys.iter().enumerate() {
+                    if j == i {
+                        continue;
+                    }
+                    match extension(k, &keys[i]) {
+                        Some(Extension::Spaces) => c.features.spaces = true,
+                        Some(Extension::Doubling) => c.features.doubles = true,
+                        Some(Extension::Adds) => c.features.adds = true,
+                        None => {}
+                    }
+                }
+            }
         }
-        for (i, c) in site.candidates.iter_mut().enumerate() {
-            let extends_another = keys
-                .iter()
-                .enumerate()
-                .any(|(j, k)| j != i && is_proper_subsequence(k, &keys[i]));
-            c.length_evidence = if extends_another {
-                params.length_prior
-            } else {
-                0.0
-            };
-        }
+        apply_params(site, params);
     }
     sites
+}
+
+/// Turn a site's features into evidence with `params`.
+pub fn apply_params(site: &mut Site, params: &DecisionParams) {
+    for c in &mut site.candidates {
+        let f = &c.features;
+        let (w, cap) = match f.lm_class {
+            Some(Difference::Confusion) => (params.lm_weight_confusion, params.lm_cap_confusion),
+            Some(Difference::Slip) => (params.lm_weight_slip, params.lm_cap_slip),
+            _ => (params.lm_weight_other, params.lm_cap_other),
+        };
+        c.lm_evidence = w * f.lm.max(-cap);
+        let flag = |b: bool, x: f64| if b { x } else { 0.0 };
+        c.length_evidence = flag(f.adds, params.length_prior)
+            + flag(f.doubles, params.doubled_prior)
+            + flag(f.spaces, params.space_prior);
+        c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
+        c.consistency_evidence = params.consistency_weight * f.consistency;
+        c.glossary_evidence = flag(f.glossary_term.is_some(), params.glossary_log_lr);
+    }
 }
 
 /// Log-weights of each candidate from what the witnesses read, given their error rates:
@@ -290,8 +478,11 @@ fn softmax(x: &[f64]) -> Vec<f64> {
     e.into_iter().map(|v| v / z).collect()
 }
 
-fn posterior(site: &Site, error_rate: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let votes = vote_terms(site, error_rate);
+fn posterior(site: &Site, error_rate: &[f64], vote_weight: f64) -> (Vec<f64>, Vec<f64>) {
+    let votes: Vec<f64> = vote_terms(site, error_rate)
+        .into_iter()
+        .map(|v| vote_weight * v)
+        .collect();
     let logits: Vec<f64> = site
         .candidates
         .iter()
@@ -310,7 +501,7 @@ const PRIOR_POSITIONS: f64 = 100.0;
 /// at (`positions[w]`: aligned symbols in blocks shared with another witness). With two
 /// witnesses only the site evidence can say which one is wrong, and sites without evidence
 /// leave the estimate where it is; with three or more the other witnesses' readings count.
-pub fn estimate_error_rates(sites: &[Site], positions: &[usize]) -> Vec<f64> {
+pub fn estimate_error_rates(sites: &[Site], positions: &[usize], vote_weight: f64) -> Vec<f64> {
     let text_sites: Vec<&Site> = sites.iter().filter(|s| !s.layout_only).collect();
     let mut error_rate: Vec<f64> = positions
         .iter()
@@ -319,7 +510,7 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize]) -> Vec<f64> {
     for _ in 0..500 {
         let mut wrong = vec![PRIOR_ERRORS; positions.len()];
         for site in &text_sites {
-            let (q, _) = posterior(site, &error_rate);
+            let (q, _) = posterior(site, &error_rate, vote_weight);
             for (c, candidate) in site.candidates.iter().enumerate() {
                 for &w in &candidate.witnesses {
                     wrong[w] += 1.0 - q[c];
@@ -351,11 +542,11 @@ fn witnesses_at(site: &Site) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// For each witness, the expected share of its readings at text sites that are right.
-fn reliability_at_sites(sites: &[Site], error_rate: &[f64]) -> Vec<f64> {
+fn reliability_at_sites(sites: &[Site], error_rate: &[f64], vote_weight: f64) -> Vec<f64> {
     let mut right = vec![0.0; error_rate.len()];
     let mut seen = vec![0.0; error_rate.len()];
     for site in sites.iter().filter(|s| !s.layout_only) {
-        let (q, _) = posterior(site, error_rate);
+        let (q, _) = posterior(site, error_rate, vote_weight);
         for (c, candidate) in site.candidates.iter().enumerate() {
             for &w in &candidate.witnesses {
                 right[w] += q[c];
@@ -371,13 +562,19 @@ fn reliability_at_sites(sites: &[Site], error_rate: &[f64]) -> Vec<f64> {
 }
 
 /// Decide every site: posterior, choice, and a one-line reason.
-pub fn decide(mut sites: Vec<Site>, positions: &[usize], labels: &[String]) -> Decisions {
-    let error_rate = estimate_error_rates(&sites, positions);
+pub fn decide(
+    mut sites: Vec<Site>,
+    positions: &[usize],
+    labels: &[String],
+    params: &DecisionParams,
+) -> Decisions {
+    let vw = params.vote_weight;
+    let error_rate = estimate_error_rates(&sites, positions, vw);
     // Reliability as reported: the share of a witness's readings at variant sites that the
     // model believes right.
-    let reliability = reliability_at_sites(&sites, &error_rate);
+    let reliability = reliability_at_sites(&sites, &error_rate, vw);
     for site in &mut sites {
-        let (q, votes) = posterior(site, &error_rate);
+        let (q, votes) = posterior(site, &error_rate, vw);
         site.posterior = q;
         // Ties go to the candidate read by the most reliable witness, then by key order.
         let best_witness = |c: &Candidate| {
@@ -403,6 +600,7 @@ pub fn decide(mut sites: Vec<Site>, positions: &[usize], labels: &[String]) -> D
         sites,
         reliability,
         error_rate,
+        positions: positions.to_vec(),
     }
 }
 
@@ -452,7 +650,44 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             )
         }
     };
-    let kinds: [(f64, String, String); 4] = [
+    let lm_for = match other.features.lm_class.or(chosen.features.lm_class) {
+        Some(Difference::Confusion) => {
+            "reads more plausibly in context; the other reading looks like a typical confusion (look-alike or homophone)"
+        }
+        Some(Difference::Slip) => {
+            "reads more plausibly in context; the other reading looks like a slip (dropped, doubled, swapped or split)"
+        }
+        _ => "reads more plausibly in context",
+    };
+    let length_phrase = |cand: &Candidate, other: &Candidate, for_it: bool| {
+        let (longer, f) = if cand.key.chars().count() > other.key.chars().count() {
+            (true, &cand.features)
+        } else {
+            (false, &other.features)
+        };
+        let what = if f.spaces {
+            "a word split by a space"
+        } else if f.doubles {
+            "a doubled character"
+        } else {
+            "a dropped character is likelier than an added one"
+        };
+        match (for_it, longer, f.spaces || f.doubles) {
+            (true, true, false) => format!("longer: {what}"),
+            (true, false, _) => format!("shorter: the other reading has {what}"),
+            (true, true, true) => format!("has {what}"),
+            (false, _, _) => format!("length: {what}"),
+        }
+    };
+    let glossary_phrase = |cand: &Candidate, for_it: bool| {
+        let term = cand.features.glossary_term.clone().unwrap_or_default();
+        if for_it {
+            format!("contains the glossary term {term}")
+        } else {
+            format!("the other reading contains the glossary term {term}")
+        }
+    };
+    let kinds: [(f64, String, String); 6] = [
         (
             votes[c] - votes[r],
             vote_phrase(chosen, true),
@@ -460,28 +695,38 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         ),
         (
             chosen.lm_evidence - other.lm_evidence,
-            "reads more plausibly in context".into(),
+            lm_for.into(),
             "the language model prefers the other reading".into(),
         ),
         (
             chosen.length_evidence - other.length_evidence,
-            "longer: a dropped character is likelier than an added one".into(),
-            "the other reading is longer".into(),
+            length_phrase(chosen, other, true),
+            length_phrase(chosen, other, false),
         ),
         (
             chosen.layout_evidence - other.layout_evidence,
             "from a witness with explicit paragraphs".into(),
             "the other reading is from a witness with explicit paragraphs".into(),
         ),
+        (
+            chosen.consistency_evidence - other.consistency_evidence,
+            "the same phrase occurs elsewhere in the document".into(),
+            "the other reading's phrase occurs elsewhere in the document".into(),
+        ),
+        (
+            chosen.glossary_evidence - other.glossary_evidence,
+            glossary_phrase(chosen, true),
+            glossary_phrase(other, false),
+        ),
     ];
     let strongest_for = kinds
         .iter()
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("four kinds");
+        .expect("six kinds");
     let strongest_against = kinds
         .iter()
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("four kinds");
+        .expect("six kinds");
     let mut reason = if strongest_for.0 > 0.0 {
         strongest_for.1.clone()
     } else {

@@ -80,7 +80,9 @@ impl Interner {
         id
     }
     pub fn text(&self, ids: &[u32]) -> String {
-        ids.iter().map(|&i| self.strings[i as usize].as_str()).collect()
+        ids.iter()
+            .map(|&i| self.strings[i as usize].as_str())
+            .collect()
     }
 }
 
@@ -436,7 +438,8 @@ pub fn run(args: EvalArgs) -> ExitCode {
         eprintln!("reconcile eval: error: {m}");
         ExitCode::from(2)
     };
-    let read = |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
+    let read =
+        |p: &PathBuf| std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()));
     let truth = match read(&args.truth) {
         Ok(t) => t,
         Err(e) => return fail(e),
@@ -491,7 +494,9 @@ mod tests {
         for round in 0..300 {
             let alphabet = 2 + rng.below(6) as u32;
             let la = rng.below(if round % 10 == 0 { 300 } else { 90 });
-            let a: Vec<u32> = (0..la).map(|_| rng.below(alphabet as usize) as u32).collect();
+            let a: Vec<u32> = (0..la)
+                .map(|_| rng.below(alphabet as usize) as u32)
+                .collect();
             let mut b = a.clone();
             for _ in 0..rng.below(20) {
                 let at = rng.below(b.len() + 1);
@@ -505,7 +510,9 @@ mod tests {
                 }
             }
             if round % 7 == 0 {
-                b = (0..rng.below(150)).map(|_| rng.below(alphabet as usize) as u32).collect();
+                b = (0..rng.below(150))
+                    .map(|_| rng.below(alphabet as usize) as u32)
+                    .collect();
             }
             assert_eq!(levenshtein(&a, &b), naive(&a, &b), "{a:?} / {b:?}");
         }

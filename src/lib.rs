@@ -5,6 +5,7 @@ pub mod align;
 pub mod batch;
 pub mod blocks;
 pub mod collate;
+pub mod confusion;
 pub mod decide;
 pub mod eval;
 pub mod glossary;
@@ -56,6 +57,8 @@ impl Default for Options {
 pub struct Reconciliation {
     pub text: String,
     pub report: report::Report,
+    /// The decisions behind the report (sites with their features), for evaluation.
+    pub decisions: decide::Decisions,
 }
 
 impl Plausibility for language_model::LanguageModel {
@@ -118,6 +121,7 @@ pub fn reconcile_with_model(
         &explicit_paragraphs,
         model,
         &options.params,
+        &options.glossary,
     );
     let labels: Vec<String> = witnesses.iter().map(|w| w.label.clone()).collect();
     // Characters of each witness that were compared with another witness.
@@ -140,7 +144,7 @@ pub fn reconcile_with_model(
             }
         }
     }
-    let mut decisions = decide::decide(sites, &positions, &labels);
+    let mut decisions = decide::decide(sites, &positions, &labels, &options.params);
     if let Some(reviewer) = &options.reviewer_decisions {
         review::apply(&mut decisions, reviewer);
     }
@@ -164,5 +168,6 @@ pub fn reconcile_with_model(
     Ok(Reconciliation {
         text: rendered.text,
         report,
+        decisions,
     })
 }

@@ -103,6 +103,10 @@ pub struct Evidence {
     pub language_model: f64,
     pub length: f64,
     pub layout: f64,
+    /// The reading's phrase occurs elsewhere in the documents.
+    pub consistency: f64,
+    /// The reading contains a glossary term its rival lacks.
+    pub glossary: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,6 +275,8 @@ pub fn build(
                             language_model: round(c.lm_evidence),
                             length: round(c.length_evidence),
                             layout: round(c.layout_evidence),
+                            consistency: round(c.consistency_evidence),
+                            glossary: round(c.glossary_evidence),
                         },
                     })
                     .collect(),

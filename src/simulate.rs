@@ -25,6 +25,7 @@
 //! Files written: `truth.txt` (the clean text as given), `witness-1.txt` … `witness-N.txt`,
 //! and `simulate.json` (the parameters and, per witness, how many errors of each kind).
 
+use crate::confusion::tables;
 use crate::language_model::embedded_word_lists;
 use crate::normalize::is_wide;
 use serde::Serialize;
@@ -55,10 +56,6 @@ pub struct SimulateArgs {
     pub output: PathBuf,
 }
 
-const VISUAL: &str = include_str!("../data/zh_visual_confusions.txt");
-const HOMOPHONES: &str = include_str!("../data/zh_homophones.txt");
-const OCR: &str = include_str!("../data/en_ocr_confusions.txt");
-
 /// SplitMix64: tiny, fast, and the same sequence everywhere.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -87,11 +84,8 @@ impl Rng {
     }
 }
 
-/// Confusion data, parsed once.
-struct Tables {
-    visual: HashMap<char, Vec<char>>,
-    homophones: HashMap<char, Vec<char>>,
-    ocr: Vec<(String, String)>,
+/// Vocabulary for word substitutions, built once from the embedded word lists.
+struct Words {
     /// Two-character Chinese words, by first and by second character.
     zh_by_first: HashMap<char, Vec<String>>,
     zh_by_second: HashMap<char, Vec<String>>,
@@ -99,37 +93,9 @@ struct Tables {
     en_words: HashSet<String>,
 }
 
-fn tables() -> &'static Tables {
-    static T: OnceLock<Tables> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut visual: HashMap<char, Vec<char>> = HashMap::new();
-        for line in VISUAL.lines().filter(|l| !l.starts_with('#')) {
-            let group: Vec<char> = line.split('\t').filter_map(|f| f.chars().next()).collect();
-            for &c in &group {
-                let entry = visual.entry(c).or_default();
-                entry.extend(group.iter().filter(|&&d| d != c));
-            }
-        }
-        for v in visual.values_mut() {
-            let mut seen = HashSet::new();
-            v.retain(|c| seen.insert(*c));
-        }
-        let mut homophones: HashMap<char, Vec<char>> = HashMap::new();
-        for line in HOMOPHONES.lines().filter(|l| !l.starts_with('#')) {
-            let Some((_, chars)) = line.split_once('\t') else {
-                continue;
-            };
-            let group: Vec<char> = chars.chars().collect();
-            for &c in &group {
-                homophones.insert(c, group.iter().copied().filter(|&d| d != c).collect());
-            }
-        }
-        let ocr = OCR
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
+fn words() -> &'static Words {
+    static W: OnceLock<Words> = OnceLock::new();
+    W.get_or_init(|| {
         let (zh, en) = embedded_word_lists();
         let mut zh_by_first: HashMap<char, Vec<String>> = HashMap::new();
         let mut zh_by_second: HashMap<char, Vec<String>> = HashMap::new();
@@ -154,10 +120,7 @@ fn tables() -> &'static Tables {
             .filter(|w| w.len() >= 2)
             .map(str::to_string)
             .collect();
-        Tables {
-            visual,
-            homophones,
-            ocr,
+        Words {
             zh_by_first,
             zh_by_second,
             zh_words,
@@ -317,6 +280,7 @@ fn swap_width(c: char) -> Option<char> {
 
 fn noise_zh(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> String {
     let t = tables();
+    let v = words();
     let chars: Vec<char> = para.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len() + 8);
     let mut i = 0;
@@ -355,10 +319,14 @@ fn noise_zh(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
             }
         } else if is_cjk(c) && next_cjk && roll < 0.72 {
             let word: String = chars[i..i + 2].iter().collect();
-            if t.zh_words.contains(&word) {
-                let by_first = &t.zh_by_first[&chars[i]];
-                let by_second = &t.zh_by_second[&chars[i + 1]];
-                let pool = if rng.unit() < 0.5 { by_first } else { by_second };
+            if v.zh_words.contains(&word) {
+                let by_first = &v.zh_by_first[&chars[i]];
+                let by_second = &v.zh_by_second[&chars[i + 1]];
+                let pool = if rng.unit() < 0.5 {
+                    by_first
+                } else {
+                    by_second
+                };
                 let alt = rng.pick(pool);
                 if *alt != word {
                     out.extend(alt.chars());
@@ -390,7 +358,7 @@ fn noise_zh(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
 
 /// A dictionary word one substitution, deletion or insertion away from `word` (lowercase).
 fn real_word_neighbour(word: &str, rng: &mut Rng) -> Option<String> {
-    let t = tables();
+    let t = words();
     let chars: Vec<char> = word.chars().collect();
     let mut found = Vec::new();
     for i in 0..=chars.len() {
