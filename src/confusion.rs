@@ -88,10 +88,11 @@ impl Confusions {
 pub enum Difference {
     /// One known confusion: a visually similar character, a homophone, an OCR confusion.
     Confusion,
-    /// Another typical slip: one character dropped, doubled or inserted, two swapped, or
+    /// Another mechanical slip: one character dropped, doubled or inserted, two swapped, or
     /// only spaces differ.
     Slip,
-    /// Anything larger: different words.
+    /// Anything else, including a one-character substitution outside the confusion
+    /// tables: different words, which a rewriting witness writes fluently.
     Other,
 }
 
@@ -116,10 +117,11 @@ pub fn difference(a: &str, b: &str) -> Difference {
     let (nx, ny) = (dx.chars().count(), dy.chars().count());
     if nx == 1 && ny == 1 {
         let (p, q) = (dx.chars().next().unwrap(), dy.chars().next().unwrap());
+        // A substitution outside the confusion tables is a different word, not a slip.
         return if t.chars_confusable(p, q) {
             Difference::Confusion
         } else {
-            Difference::Slip
+            Difference::Other
         };
     }
     if t.ocr_pair(&dx, &dy) {
@@ -149,6 +151,7 @@ mod tests {
         assert_eq!(difference("前行", "前"), Difference::Slip);
         assert_eq!(difference("ab", "ba"), Difference::Slip);
         assert_eq!(difference("侵权", "权健"), Difference::Other);
+        assert_eq!(difference("窃取", "窃密"), Difference::Other);
         assert_eq!(difference("检察", "法"), Difference::Other);
     }
 }

@@ -61,8 +61,13 @@ pub struct DecisionParams {
     pub lm_cap_confusion: f64,
     pub lm_cap_slip: f64,
     pub lm_cap_other: f64,
-    /// Log-odds of a reading that only adds (non-space, non-doubling) characters to another.
+    /// Log-odds of a reading that only adds one (non-space, non-doubling) character to
+    /// another: a dropped character is likelier than an added one.
     pub length_prior: f64,
+    /// Log-odds of a reading that only adds several characters to another. Not fitted
+    /// (simulated noise rarely drops whole words; real witnesses both skip and add words):
+    /// ln 2.
+    pub words_length_prior: f64,
     /// Log-odds of a reading that only doubles a character of another (negative: doubling
     /// is a slip).
     pub doubled_prior: f64,
@@ -82,20 +87,25 @@ pub struct DecisionParams {
 }
 
 impl Default for DecisionParams {
+    /// Fitted by `tests/accuracy.rs::fit_decision_weights` on simulations of the corpus
+    /// texts 002–004 (seeds 1–3, six witness configurations), rounded; see
+    /// docs/evaluation.md. `lm_weight_other`/`lm_cap_other`, `glossary_log_lr`,
+    /// `layout_prior` and `context` are set by hand (documented on the fields).
     fn default() -> Self {
         DecisionParams {
-            lm_weight_confusion: 0.1,
-            lm_weight_slip: 0.1,
+            lm_weight_confusion: 0.81,
+            lm_weight_slip: 0.64,
             lm_weight_other: 0.1,
-            lm_cap_confusion: 5.0,
-            lm_cap_slip: 5.0,
+            lm_cap_confusion: 16.0,
+            lm_cap_slip: 8.0,
             lm_cap_other: 5.0,
-            length_prior: std::f64::consts::LN_2,
-            doubled_prior: 0.0,
-            space_prior: std::f64::consts::LN_2,
-            consistency_weight: 0.0,
+            length_prior: 1.03,
+            words_length_prior: std::f64::consts::LN_2,
+            doubled_prior: -0.10,
+            space_prior: 0.55,
+            consistency_weight: 1.47,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.0,
+            vote_weight: 1.08,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
         }
@@ -109,8 +119,10 @@ pub struct Features {
     pub lm: f64,
     /// How the reading differs from the reading the language model likes best.
     pub lm_class: Option<Difference>,
-    /// Only adds characters to another reading (not spaces, not a doubling).
+    /// Only adds one character to another reading (not a space, not a doubling).
     pub adds: bool,
+    /// Only adds several characters to another reading.
+    pub adds_words: bool,
     /// Only doubles a character of another reading.
     pub doubles: bool,
     /// Only adds spaces to another reading.
@@ -259,13 +271,20 @@ fn extension(short: &str, long: &str) -> Option<Extension> {
             }
         }
     }
-    Some(Extension::Adds)
+    if squeeze(long).chars().count() == squeeze(short).chars().count() + 1 {
+        Some(Extension::Adds)
+    } else {
+        Some(Extension::AddsWords)
+    }
 }
 
 enum Extension {
     Spaces,
     Doubling,
+    /// One more character.
     Adds,
+    /// Several more characters.
+    AddsWords,
 }
 
 /// Count the occurrences of `needle` in `hay` (overlapping ones too).
@@ -420,6 +439,7 @@ pub fn gather_sites(
                         Some(Extension::Spaces) => c.features.spaces = true,
                         Some(Extension::Doubling) => c.features.doubles = true,
                         Some(Extension::Adds) => c.features.adds = true,
+                        Some(Extension::AddsWords) => c.features.adds_words = true,
                         None => {}
                     }
                 }
@@ -442,6 +462,7 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
         c.lm_evidence = w * f.lm.max(-cap);
         let flag = |b: bool, x: f64| if b { x } else { 0.0 };
         c.length_evidence = flag(f.adds, params.length_prior)
+            + flag(f.adds_words, params.words_length_prior)
             + flag(f.doubles, params.doubled_prior)
             + flag(f.spaces, params.space_prior);
         c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
@@ -736,4 +757,258 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         reason = format!("{reason}; against: {}", strongest_against.2);
     }
     reason
+}
+
+/// One simulated document for fitting: its sites (with features), the compared positions
+/// of each witness, and the index of the true candidate at each site where it is known.
+#[derive(Debug, Clone)]
+pub struct TrainingDoc {
+    pub sites: Vec<Site>,
+    pub positions: Vec<usize>,
+    pub labels: Vec<Option<usize>>,
+}
+
+impl TrainingDoc {
+    pub fn from_decisions(decisions: &Decisions, labels: Vec<Option<usize>>) -> TrainingDoc {
+        TrainingDoc {
+            sites: decisions.sites.clone(),
+            positions: decisions.positions.clone(),
+            labels,
+        }
+    }
+}
+
+/// Number of fitted weights: LM (confusion), LM (slip), adds, doubles, spaces,
+/// consistency, votes.
+const FITTED: usize = 7;
+
+fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
+    [
+        p.lm_weight_confusion,
+        p.lm_weight_slip,
+        p.length_prior,
+        p.doubled_prior,
+        p.space_prior,
+        p.consistency_weight,
+        p.vote_weight,
+    ]
+}
+
+fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
+    DecisionParams {
+        lm_weight_confusion: v[0],
+        lm_weight_slip: v[1],
+        length_prior: v[2],
+        doubled_prior: v[3],
+        space_prior: v[4],
+        consistency_weight: v[5],
+        vote_weight: v[6],
+        ..base.clone()
+    }
+}
+
+/// Per labelled site: for each candidate the fitted features g and the fixed offset
+/// (evidence not fitted), and the label.
+type Design = Vec<(Vec<([f64; FITTED], f64)>, usize)>;
+
+fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
+    let mut rows = Vec::new();
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, params);
+        }
+        let error_rate = estimate_error_rates(&sites, &doc.positions, params.vote_weight);
+        for (site, label) in sites.iter().zip(&doc.labels) {
+            let Some(label) = *label else { continue };
+            if site.layout_only {
+                continue;
+            }
+            let votes = vote_terms(site, &error_rate);
+            let row = site
+                .candidates
+                .iter()
+                .zip(&votes)
+                .map(|(c, &v)| {
+                    let f = &c.features;
+                    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+                    let mut g = [0.0; FITTED];
+                    match f.lm_class {
+                        Some(Difference::Confusion) => g[0] = f.lm.max(-params.lm_cap_confusion),
+                        Some(Difference::Slip) => g[1] = f.lm.max(-params.lm_cap_slip),
+                        _ => {}
+                    }
+                    g[2] = flag(f.adds);
+                    g[3] = flag(f.doubles);
+                    g[4] = flag(f.spaces);
+                    g[5] = f.consistency;
+                    g[6] = v;
+                    let offset = lm_other(f, params)
+                        + c.layout_evidence
+                        + c.glossary_evidence
+                        + if f.adds_words {
+                            params.words_length_prior
+                        } else {
+                            0.0
+                        };
+                    (g, offset)
+                })
+                .collect();
+            rows.push((row, label));
+        }
+    }
+    rows
+}
+
+/// The part of the LM evidence that is not fitted (readings that differ by whole words).
+fn lm_other(f: &Features, params: &DecisionParams) -> f64 {
+    match f.lm_class {
+        Some(Difference::Confusion) | Some(Difference::Slip) => 0.0,
+        _ => params.lm_weight_other * f.lm.max(-params.lm_cap_other),
+    }
+}
+
+/// Mean log-likelihood of the labels, its gradient and Hessian at θ.
+fn likelihood(
+    rows: &Design,
+    theta: &[f64; FITTED],
+) -> (f64, [f64; FITTED], [[f64; FITTED]; FITTED]) {
+    let mut ll = 0.0;
+    let mut grad = [0.0; FITTED];
+    let mut hess = [[0.0; FITTED]; FITTED];
+    for (cands, label) in rows {
+        let logits: Vec<f64> = cands
+            .iter()
+            .map(|(g, off)| off + g.iter().zip(theta).map(|(a, b)| a * b).sum::<f64>())
+            .collect();
+        let p = softmax(&logits);
+        ll += p[*label].max(1e-300).ln();
+        let mut mean = [0.0; FITTED];
+        for (pc, (g, _)) in p.iter().zip(cands) {
+            for k in 0..FITTED {
+                mean[k] += pc * g[k];
+            }
+        }
+        for k in 0..FITTED {
+            grad[k] += cands[*label].0[k] - mean[k];
+        }
+        for (pc, (g, _)) in p.iter().zip(cands) {
+            for i in 0..FITTED {
+                for j in 0..FITTED {
+                    hess[i][j] -= pc * (g[i] - mean[i]) * (g[j] - mean[j]);
+                }
+            }
+        }
+    }
+    let n = rows.len().max(1) as f64;
+    ll /= n;
+    grad.iter_mut().for_each(|g| *g /= n);
+    hess.iter_mut().flatten().for_each(|h| *h /= n);
+    (ll, grad, hess)
+}
+
+/// Solve A x = b (A symmetric positive definite after the ridge) by Gaussian elimination.
+fn solve(mut a: [[f64; FITTED]; FITTED], mut b: [f64; FITTED]) -> [f64; FITTED] {
+    for col in 0..FITTED {
+        let pivot = (col..FITTED)
+            .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let d = a[col][col];
+        if d.abs() < 1e-12 {
+            continue;
+        }
+        for row in 0..FITTED {
+            if row != col {
+                let f = a[row][col] / d;
+                for k in 0..FITTED {
+                    a[row][k] -= f * a[col][k];
+                }
+                b[row] -= f * b[col];
+            }
+        }
+    }
+    let mut x = [0.0; FITTED];
+    for i in 0..FITTED {
+        x[i] = if a[i][i].abs() < 1e-12 {
+            0.0
+        } else {
+            b[i] / a[i][i]
+        };
+    }
+    x
+}
+
+/// Ridge penalty (per site) keeping weights of rarely seen features near zero.
+const RIDGE: f64 = 1e-3;
+
+/// Newton's method on the penalised mean log-likelihood, from `theta`.
+fn newton(rows: &Design, mut theta: [f64; FITTED]) -> ([f64; FITTED], f64) {
+    let penalised = |t: &[f64; FITTED]| {
+        likelihood(rows, t).0 - RIDGE * t.iter().map(|x| x * x).sum::<f64>() / 2.0
+    };
+    let mut current = penalised(&theta);
+    for _ in 0..50 {
+        let (_, mut grad, mut hess) = likelihood(rows, &theta);
+        for k in 0..FITTED {
+            grad[k] -= RIDGE * theta[k];
+            hess[k][k] -= RIDGE;
+        }
+        let neg: [[f64; FITTED]; FITTED] = hess.map(|row| row.map(|h| -h));
+        let step = solve(neg, grad);
+        let mut scale = 1.0;
+        let mut improved = false;
+        while scale > 1e-4 {
+            let mut next = theta;
+            for k in 0..FITTED {
+                next[k] += scale * step[k];
+            }
+            let value = penalised(&next);
+            if value > current {
+                theta = next;
+                improved = value - current > 1e-9;
+                current = value;
+                break;
+            }
+            scale /= 2.0;
+        }
+        if !improved {
+            break;
+        }
+    }
+    (theta, current)
+}
+
+/// Fit the evidence weights by maximum likelihood of the true readings on `docs`,
+/// alternating with the reliability estimate (which depends on the weights), and choosing
+/// the LM caps from a small grid. Returns the parameters and the mean log-likelihood.
+pub fn fit(docs: &[TrainingDoc], start: &DecisionParams) -> (DecisionParams, f64) {
+    let caps = [2.0, 4.0, 8.0, 16.0];
+    let mut best: Option<(DecisionParams, f64)> = None;
+    for &cc in &caps {
+        for &cs in &caps {
+            let mut params = DecisionParams {
+                lm_cap_confusion: cc,
+                lm_cap_slip: cs,
+                ..start.clone()
+            };
+            let mut ll = f64::NEG_INFINITY;
+            for _ in 0..4 {
+                let rows = design(docs, &params);
+                let (theta, value) = newton(&rows, to_vector(&params));
+                params = from_vector(&params, &theta);
+                ll = value;
+            }
+            if best.as_ref().is_none_or(|b| ll > b.1) {
+                best = Some((params, ll));
+            }
+        }
+    }
+    best.expect("a grid point")
+}
+
+/// Mean log-likelihood of the true readings under `params` (for held-out checks).
+pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64 {
+    likelihood(&design(docs, params), &to_vector(params)).0
 }

@@ -326,6 +326,58 @@ fn boundary_map(truth: &[u32], output: &[u32]) -> Vec<(usize, usize)> {
     map
 }
 
+/// The true reading at every site of a run, as the index of the candidate that matches the
+/// truth aligned to the site (see the module header), or None where no candidate (or more
+/// than one) matches, the site is a paragraph-break site, or its block was left out.
+/// Used to fit the decision model on simulated sets.
+pub fn site_labels(truth: &str, result: &crate::Reconciliation) -> Vec<Option<usize>> {
+    let mut interner = Interner::default();
+    let t = normalize(truth, &mut interner);
+    let o = normalize(&result.text, &mut interner);
+    let map = boundary_map(&t.symbols, &o.symbols);
+    let out_chars: Vec<char> = result.text.chars().collect();
+    let to_cluster = |c: usize| o.char_index.partition_point(|&i| i < c);
+    result
+        .report
+        .sites
+        .iter()
+        .zip(&result.decisions.sites)
+        .map(|(info, site)| {
+            let range = info.output.filter(|_| !site.layout_only)?;
+            let (s, e) = (to_cluster(range.start), to_cluster(range.end));
+            let (lo, hi) = (map[s].0, map[e].1);
+            if lo > hi {
+                return None;
+            }
+            let truth_here = &t.symbols[lo..hi];
+            // Each candidate normalised between the nearest non-space output characters.
+            let before = out_chars[..range.start]
+                .iter()
+                .rev()
+                .find(|c| !c.is_whitespace())
+                .copied();
+            let after = out_chars[range.end.min(out_chars.len())..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .copied();
+            let mut matches = site.candidates.iter().enumerate().filter(|(_, c)| {
+                let mut text = String::new();
+                text.extend(before);
+                text.push_str(&c.key.replace('\n', " "));
+                text.extend(after);
+                let n = normalize(&text, &mut interner);
+                let from = usize::from(before.is_some());
+                let to = n.symbols.len() - usize::from(after.is_some());
+                from <= to && n.symbols[from..to] == *truth_here
+            });
+            match (matches.next(), matches.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 fn evaluate_sites(t: &Normalized, o: &Normalized, report: &ReportSites) -> SiteEvaluation {
     let map = boundary_map(&t.symbols, &o.symbols);
     // Output char index -> first normalised cluster at or after it.

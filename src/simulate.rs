@@ -337,12 +337,25 @@ fn noise_zh(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
             }
         }
         let roll = rng.unit();
-        if roll < 0.55 {
+        if roll < 0.45 {
             counts.add("dropped");
-        } else if roll < 0.75 {
+        } else if roll < 0.6 {
             out.push(c);
             out.push(c);
             counts.add("doubled");
+        } else if roll < 0.75 {
+            // A stray character: punctuation from a speck, or a common character.
+            let stray = if rng.unit() < 0.5 {
+                *rng.pick(&['、', '，', '。', '一', '丶'])
+            } else {
+                let group: Vec<char> = t.homophones.keys().copied().collect();
+                let mut sorted = group;
+                sorted.sort_unstable();
+                *rng.pick(&sorted)
+            };
+            out.push(stray);
+            out.push(c);
+            counts.add("inserted");
         } else if i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
             out.push(chars[i + 1]);
             out.push(c);
@@ -451,12 +464,18 @@ fn noise_en(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
             continue;
         }
         let roll = rng.unit();
-        if roll < 0.5 {
+        if roll < 0.4 {
             counts.add("dropped");
-        } else if roll < 0.7 {
+        } else if roll < 0.55 {
             out.push(c);
             out.push(c);
             counts.add("doubled");
+        } else if roll < 0.7 {
+            // A stray character: punctuation from a speck, or a letter.
+            let stray = *rng.pick(&['.', ',', '\'', 'i', 'l', 'e', 'a', 'n', 't', 's']);
+            out.push(stray);
+            out.push(c);
+            counts.add("inserted");
         } else if i + 1 < chars.len() && chars[i + 1] != ' ' {
             out.push(chars[i + 1]);
             out.push(c);
