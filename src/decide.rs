@@ -84,6 +84,9 @@ pub struct DecisionParams {
     pub layout_prior: f64,
     /// Symbols of context on each side given to the language model.
     pub context: usize,
+    /// Log-odds corrections, by how the two likeliest readings differ (confusion, slip,
+    /// other), of the chance that every witness is wrong at a site (see `none_probability`).
+    pub none_bias: [f64; 3],
 }
 
 impl Default for DecisionParams {
@@ -93,21 +96,22 @@ impl Default for DecisionParams {
     /// `layout_prior` and `context` are set by hand (documented on the fields).
     fn default() -> Self {
         DecisionParams {
-            lm_weight_confusion: 0.81,
-            lm_weight_slip: 0.64,
+            lm_weight_confusion: 0.82,
+            lm_weight_slip: 0.66,
             lm_weight_other: 0.1,
             lm_cap_confusion: 16.0,
             lm_cap_slip: 8.0,
             lm_cap_other: 5.0,
-            length_prior: 1.03,
+            length_prior: 0.91,
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.10,
-            space_prior: 0.55,
-            consistency_weight: 1.47,
+            doubled_prior: -0.11,
+            space_prior: 0.57,
+            consistency_weight: 1.51,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.08,
+            vote_weight: 1.09,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
+            none_bias: [-1.76, 0.66, 4.32],
         }
     }
 }
@@ -178,11 +182,15 @@ pub struct Site {
     pub reason: String,
     /// A reviewer's correction that is none of the candidates; rendered instead of them.
     pub reviewer_text: Option<String>,
+    /// Probability that no candidate is right (every witness erred here).
+    pub none: f64,
 }
 
 impl Site {
+    /// Probability that the chosen reading is right: its posterior among the candidates
+    /// times the probability that one of them is right at all.
     pub fn confidence(&self) -> f64 {
-        self.posterior[self.chosen]
+        self.posterior[self.chosen] * (1.0 - self.none)
     }
 }
 
@@ -359,6 +367,7 @@ pub fn gather_sites(
                 chosen: 0,
                 reason: String::new(),
                 reviewer_text: None,
+                none: 0.0,
             });
         }
     }
@@ -582,6 +591,55 @@ fn reliability_at_sites(sites: &[Site], error_rate: &[f64], vote_weight: f64) ->
         .collect()
 }
 
+/// Which `none_bias` applies: how the two likeliest readings differ.
+fn none_class(site: &Site) -> usize {
+    let mut order: Vec<usize> = (0..site.candidates.len()).collect();
+    order.sort_by(|&a, &b| site.posterior[b].total_cmp(&site.posterior[a]));
+    if order.len() < 2 {
+        return 2;
+    }
+    let key = |i: usize| site.candidates[i].key.replace('\n', "");
+    match difference(&key(order[0]), &key(order[1])) {
+        Difference::Confusion => 0,
+        Difference::Slip => 1,
+        Difference::Other => 2,
+    }
+}
+
+/// Prior log-odds that no candidate is right at a site, from the witnesses' error rates:
+/// with q_c the chance that all supporters of candidate c erred, the odds of "all wrong"
+/// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d.
+fn none_base_log_odds(site: &Site, error_rate: &[f64]) -> f64 {
+    let q: Vec<f64> = site
+        .candidates
+        .iter()
+        .map(|c| c.witnesses.iter().map(|&w| error_rate[w]).product())
+        .collect();
+    let all: f64 = q.iter().product();
+    let one: f64 = (0..q.len())
+        .map(|c| {
+            (1.0 - q[c])
+                * q.iter()
+                    .enumerate()
+                    .filter(|&(d, _)| d != c)
+                    .map(|(_, x)| x)
+                    .product::<f64>()
+        })
+        .sum();
+    (all.max(1e-300) / one.max(1e-300)).ln().clamp(-30.0, 30.0)
+}
+
+/// Probability that no candidate is right: the base odds corrected by a bias fitted per
+/// difference class (sites whose readings are different words are more often garbled in
+/// every witness than single confusions are).
+fn none_probability(site: &Site, error_rate: &[f64], params: &DecisionParams) -> f64 {
+    if site.layout_only {
+        return 0.0;
+    }
+    let z = none_base_log_odds(site, error_rate) + params.none_bias[none_class(site)];
+    1.0 / (1.0 + (-z).exp())
+}
+
 /// Decide every site: posterior, choice, and a one-line reason.
 pub fn decide(
     mut sites: Vec<Site>,
@@ -597,6 +655,7 @@ pub fn decide(
     for site in &mut sites {
         let (q, votes) = posterior(site, &error_rate, vw);
         site.posterior = q;
+        site.none = none_probability(site, &error_rate, params);
         // Ties go to the candidate read by the most reliable witness, then by key order.
         let best_witness = |c: &Candidate| {
             c.witnesses
@@ -1005,7 +1064,49 @@ pub fn fit(docs: &[TrainingDoc], start: &DecisionParams) -> (DecisionParams, f64
             }
         }
     }
-    best.expect("a grid point")
+    let (mut params, ll) = best.expect("a grid point");
+    params.none_bias = fit_none_bias(docs, &params);
+    (params, ll)
+}
+
+/// Fit `none_bias` by maximum likelihood: at every text site, was no candidate right?
+/// (Sites without a label, where no candidate matches the truth, are the positives.)
+pub fn fit_none_bias(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] {
+    // Per class: (base log-odds, outcome) pairs.
+    let mut data: [Vec<(f64, bool)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, params);
+        }
+        let error_rate = estimate_error_rates(&sites, &doc.positions, params.vote_weight);
+        for (site, label) in sites.iter_mut().zip(&doc.labels) {
+            if site.layout_only {
+                continue;
+            }
+            site.posterior = posterior(site, &error_rate, params.vote_weight).0;
+            let class = none_class(site);
+            data[class].push((none_base_log_odds(site, &error_rate), label.is_none()));
+        }
+    }
+    data.map(|rows| {
+        // One-dimensional Newton on the intercept, with a weak pull towards zero.
+        let mut b = 0.0;
+        for _ in 0..50 {
+            let (mut g, mut h) = (-1e-3 * b, -1e-3);
+            for &(z, y) in &rows {
+                let p = 1.0 / (1.0 + (-(z + b)).exp());
+                g += f64::from(u8::from(y)) - p;
+                h -= p * (1.0 - p);
+            }
+            let step = (g / h).clamp(-2.0, 2.0);
+            b -= step;
+            if step.abs() < 1e-9 {
+                break;
+            }
+        }
+        b
+    })
 }
 
 /// Mean log-likelihood of the true readings under `params` (for held-out checks).

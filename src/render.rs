@@ -74,8 +74,24 @@ pub fn render(
     };
     let mut group_spans = vec![None; groups.len()];
     let mut site_spans = vec![None; decisions.sites.len()];
+    // Text of the blocks every witness has, to recognise a running header (a title
+    // repeated on a page) among the blocks only one witness has.
+    let shared: std::collections::HashSet<&[u32]> = groups
+        .iter()
+        .zip(collations)
+        .filter(|(g, _)| g.members.len() == witnesses.len() && g.members.len() > 1)
+        .flat_map(|(_, c)| c.streams.iter().map(|s| s.symbols.as_slice()))
+        .collect();
     for (g, (group, collation)) in groups.iter().zip(collations).enumerate() {
-        if !keep_unmatched && group.placement != Placement::Matched {
+        // A block only one witness has is left out when the others outvote it (three or
+        // more witnesses), or when it interrupts a paragraph and repeats word for word a
+        // block every witness has (a running header); otherwise nothing says it is not
+        // missing text, so it stays.
+        let single = group.members.len() == 1;
+        let header = group.placement == Placement::Interrupting
+            && shared.contains(collation.streams[0].symbols.as_slice());
+        let outvoted = single && (witnesses.len() >= 3 || header);
+        if (!keep_unmatched || outvoted) && group.placement != Placement::Matched {
             continue;
         }
         if out.chars > 0 {
