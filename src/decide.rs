@@ -84,9 +84,13 @@ pub struct DecisionParams {
     pub layout_prior: f64,
     /// Symbols of context on each side given to the language model.
     pub context: usize,
-    /// Log-odds corrections, by how the two likeliest readings differ (confusion, slip,
-    /// other), of the chance that every witness is wrong at a site (see `none_probability`).
-    pub none_bias: [f64; 3],
+    /// Log-odds corrections of the chance that every witness is wrong at a site (see
+    /// `none_probability`), for Chinese and for other script, by how the two likeliest
+    /// readings differ (confusion, slip, other).
+    pub none_bias: [[f64; 3]; 2],
+    /// Platt scaling of the confidence: logit(confidence) = a · logit(p) + b, where p is
+    /// the chosen reading's posterior times the chance that some reading is right.
+    pub platt: [f64; 2],
 }
 
 impl Default for DecisionParams {
@@ -97,21 +101,22 @@ impl Default for DecisionParams {
     fn default() -> Self {
         DecisionParams {
             lm_weight_confusion: 0.82,
-            lm_weight_slip: 0.66,
+            lm_weight_slip: 0.67,
             lm_weight_other: 0.1,
             lm_cap_confusion: 16.0,
             lm_cap_slip: 8.0,
             lm_cap_other: 5.0,
-            length_prior: 0.91,
+            length_prior: 0.93,
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.11,
+            doubled_prior: -0.12,
             space_prior: 0.57,
-            consistency_weight: 1.51,
+            consistency_weight: 1.52,
             glossary_log_lr: 50.0_f64.ln(),
             vote_weight: 1.09,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [-1.76, 0.66, 4.32],
+            none_bias: [[-0.42, -0.58, 3.97], [-3.44, -0.67, 4.43]],
+            platt: [1.09, 0.21],
         }
     }
 }
@@ -591,6 +596,16 @@ fn reliability_at_sites(sites: &[Site], error_rate: &[f64], vote_weight: f64) ->
         .collect()
 }
 
+/// Which script `none_bias` row applies: 0 where the site's context is Chinese.
+fn none_script(site: &Site) -> usize {
+    let text = format!("{}{}", site.left_context, site.right_context);
+    let wide = text
+        .chars()
+        .filter(|&c| crate::normalize::is_wide(c))
+        .count();
+    usize::from(wide * 2 < text.chars().count())
+}
+
 /// Which `none_bias` applies: how the two likeliest readings differ.
 fn none_class(site: &Site) -> usize {
     let mut order: Vec<usize> = (0..site.candidates.len()).collect();
@@ -636,8 +651,28 @@ fn none_probability(site: &Site, error_rate: &[f64], params: &DecisionParams) ->
     if site.layout_only {
         return 0.0;
     }
-    let z = none_base_log_odds(site, error_rate) + params.none_bias[none_class(site)];
+    let z = none_base_log_odds(site, error_rate)
+        + params.none_bias[none_script(site)][none_class(site)];
     1.0 / (1.0 + (-z).exp())
+}
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-9, 1.0 - 1e-9);
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The site's `none` after Platt scaling: confidence = posterior[chosen] · (1 - none)
+/// equals σ(a · logit(posterior[chosen] · (1 - none₀)) + b).
+fn calibrated_none(site: &Site, none: f64, params: &DecisionParams) -> f64 {
+    let p = site.posterior[site.chosen];
+    let raw = p * (1.0 - none);
+    let [a, b] = params.platt;
+    let calibrated = sigmoid(a * logit(raw) + b).min(p);
+    if p > 0.0 { 1.0 - calibrated / p } else { none }
 }
 
 /// Decide every site: posterior, choice, and a one-line reason.
@@ -655,7 +690,7 @@ pub fn decide(
     for site in &mut sites {
         let (q, votes) = posterior(site, &error_rate, vw);
         site.posterior = q;
-        site.none = none_probability(site, &error_rate, params);
+        let none = none_probability(site, &error_rate, params);
         // Ties go to the candidate read by the most reliable witness, then by key order.
         let best_witness = |c: &Candidate| {
             c.witnesses
@@ -674,6 +709,7 @@ pub fn decide(
                     .then(b.cmp(&a))
             })
             .unwrap_or(0);
+        site.none = calibrated_none(site, none, params);
         site.reason = explain(site, &votes, &reliability, labels);
     }
     Decisions {
@@ -1066,14 +1102,15 @@ pub fn fit(docs: &[TrainingDoc], start: &DecisionParams) -> (DecisionParams, f64
     }
     let (mut params, ll) = best.expect("a grid point");
     params.none_bias = fit_none_bias(docs, &params);
+    params.platt = fit_platt(docs, &params);
     (params, ll)
 }
 
 /// Fit `none_bias` by maximum likelihood: at every text site, was no candidate right?
 /// (Sites without a label, where no candidate matches the truth, are the positives.)
-pub fn fit_none_bias(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] {
-    // Per class: (base log-odds, outcome) pairs.
-    let mut data: [Vec<(f64, bool)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+pub fn fit_none_bias(docs: &[TrainingDoc], params: &DecisionParams) -> [[f64; 3]; 2] {
+    // Per script and class: (base log-odds, outcome) pairs.
+    let mut data: [Vec<(f64, bool)>; 6] = Default::default();
     for doc in docs {
         let mut sites = doc.sites.clone();
         for s in &mut sites {
@@ -1085,11 +1122,11 @@ pub fn fit_none_bias(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] 
                 continue;
             }
             site.posterior = posterior(site, &error_rate, params.vote_weight).0;
-            let class = none_class(site);
+            let class = 3 * none_script(site) + none_class(site);
             data[class].push((none_base_log_odds(site, &error_rate), label.is_none()));
         }
     }
-    data.map(|rows| {
+    let b = data.map(|rows| {
         // One-dimensional Newton on the intercept, with a weak pull towards zero.
         let mut b = 0.0;
         for _ in 0..50 {
@@ -1106,10 +1143,62 @@ pub fn fit_none_bias(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] 
             }
         }
         b
-    })
+    });
+    [[b[0], b[1], b[2]], [b[3], b[4], b[5]]]
 }
 
 /// Mean log-likelihood of the true readings under `params` (for held-out checks).
 pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64 {
     likelihood(&design(docs, params), &to_vector(params)).0
+}
+
+/// Fit the Platt scaling of the confidence by maximum likelihood of "the chosen reading
+/// is right" over the labelled and unlabelled text sites (no label: no reading is right).
+pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 2] {
+    let unscaled = DecisionParams {
+        platt: [1.0, 0.0],
+        ..params.clone()
+    };
+    let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
+    let mut rows: Vec<(f64, bool)> = Vec::new();
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, &unscaled);
+        }
+        let n = doc.positions.len();
+        let decided = decide(sites, &doc.positions, &labels[..n.min(16)], &unscaled);
+        for (site, label) in decided.sites.iter().zip(&doc.labels) {
+            if !site.layout_only {
+                rows.push((logit(site.confidence()), *label == Some(site.chosen)));
+            }
+        }
+    }
+    // Newton on (a, b) for the logistic model y ~ σ(a·x + b).
+    let (mut a, mut b) = (1.0, 0.0);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(x, y) in &rows {
+            let p = sigmoid(a * x + b);
+            let r = f64::from(u8::from(y)) - p;
+            let w = p * (1.0 - p);
+            ga += r * x;
+            gb += r;
+            haa += w * x * x;
+            hab += w * x;
+            hbb += w;
+        }
+        let det = haa * hbb - hab * hab;
+        if det.abs() < 1e-12 {
+            break;
+        }
+        let da = ((hbb * ga - hab * gb) / det).clamp(-1.0, 1.0);
+        let db = ((haa * gb - hab * ga) / det).clamp(-1.0, 1.0);
+        a += da;
+        b += db;
+        if da.abs() + db.abs() < 1e-9 {
+            break;
+        }
+    }
+    [a, b]
 }

@@ -360,10 +360,12 @@ pub fn site_labels(truth: &str, result: &crate::Reconciliation) -> Vec<Option<us
                 .iter()
                 .find(|c| !c.is_whitespace())
                 .copied();
-            let mut matches = site.candidates.iter().enumerate().filter(|(_, c)| {
+            // Surface forms (as the report gives them), not folded keys: folding unifies
+            // quotes, which the truth does not.
+            let mut matches = info.candidates.iter().enumerate().filter(|(_, c)| {
                 let mut text = String::new();
                 text.extend(before);
-                text.push_str(&c.key.replace('\n', " "));
+                text.push_str(&c.text);
                 text.extend(after);
                 let n = normalize(&text, &mut interner);
                 let from = usize::from(before.is_some());
