@@ -18,7 +18,9 @@
 //!   character is likelier than an added one), one that only doubles a character of another,
 //!   one that only adds spaces to another (a split word);
 //! * *consistency*: how often the reading, with two symbols of context on each side, occurs
-//!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`);
+//!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`; none where the
+//!   readings differ in length by more than three symbols: a much shorter phrase occurs
+//!   by chance far more often);
 //! * *glossary*: the reading (in its context) contains a term of the user's glossary that
 //!   a rival reading lacks: a fixed likelihood ratio of 50;
 //! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
@@ -101,22 +103,22 @@ impl Default for DecisionParams {
     fn default() -> Self {
         DecisionParams {
             lm_weight_confusion: 0.82,
-            lm_weight_slip: 0.67,
+            lm_weight_slip: 0.66,
             lm_weight_other: 0.1,
-            lm_cap_confusion: 16.0,
+            lm_cap_confusion: 8.0,
             lm_cap_slip: 8.0,
             lm_cap_other: 5.0,
-            length_prior: 0.93,
+            length_prior: 0.95,
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.12,
-            space_prior: 0.57,
+            doubled_prior: -0.15,
+            space_prior: 0.53,
             consistency_weight: 1.52,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.09,
+            vote_weight: 1.10,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.42, -0.58, 3.97], [-3.44, -0.67, 4.43]],
-            platt: [1.09, 0.21],
+            none_bias: [[-0.42, -0.58, 3.98], [-3.48, -0.73, 4.37]],
+            platt: [1.07, 0.22],
         }
     }
 }
@@ -413,13 +415,26 @@ pub fn gather_sites(
                 last_chars(&site.left_context, 2),
                 first_chars(&site.right_context, 2),
             );
+            let lengths: Vec<usize> = site
+                .candidates
+                .iter()
+                .map(|c| c.key.chars().count())
+                .collect();
+            let lengths_differ_much =
+                lengths.iter().max().unwrap_or(&0) - lengths.iter().min().unwrap_or(&0) > 3;
             for (i, c) in site.candidates.iter_mut().enumerate() {
                 let key = c.key.replace('\n', "");
                 c.features.lm = scores[i] - scores[best];
                 c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
-                let phrase = format!("{left}{key}{right}");
-                let others = occurrences(&documents, &phrase).saturating_sub(c.witnesses.len());
-                c.features.consistency = (1.0 + others as f64 / witness_count).ln();
+                // Phrases of very different lengths are not comparable (a short one occurs
+                // by chance far more often): none where the readings differ a lot in length.
+                c.features.consistency = if lengths_differ_much {
+                    0.0
+                } else {
+                    let phrase = format!("{left}{key}{right}");
+                    let others = occurrences(&documents, &phrase).saturating_sub(c.witnesses.len());
+                    (1.0 + others as f64 / witness_count).ln()
+                };
             }
             for (i, window) in windows.iter().enumerate() {
                 let term = glossary.iter().find(|t| {
@@ -1201,4 +1216,77 @@ pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 2] {
         }
     }
     [a, b]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::Witness;
+    use crate::{Options, reconcile};
+    use std::path::PathBuf;
+
+    fn witness(label: &str, text: &str) -> Witness {
+        Witness {
+            path: PathBuf::from(label),
+            label: label.to_string(),
+            text: text.to_string(),
+            encoding: "UTF-8",
+        }
+    }
+
+    const SHARED: &str = "最高人民法院依法审理各类案件，维护社会公平正义，服务经济社会发展大局。";
+
+    #[test]
+    fn a_glossary_term_decides_a_tie() {
+        let a = format!("{SHARED}\n审结侵权传销案等涉众型经济犯罪案件。\n{SHARED}\n");
+        let b = format!("{SHARED}\n审结权健传销案等涉众型经济犯罪案件。\n{SHARED}\n");
+        let ws = [witness("a", &a), witness("b", &b)];
+        let with = Options {
+            glossary: vec!["权健".into()],
+            ..Options::default()
+        };
+        let r = reconcile(&ws, &with).unwrap();
+        let site = &r.report.sites[0];
+        assert_eq!(site.chosen, "权健");
+        assert!(
+            site.reason.contains("glossary term 权健"),
+            "{}",
+            site.reason
+        );
+        let without = reconcile(&ws, &Options::default()).unwrap();
+        let before = &without.report.sites[0];
+        let p_before = if before.chosen == "权健" {
+            before.confidence
+        } else {
+            1.0 - before.confidence
+        };
+        assert!(
+            site.confidence > p_before + 0.2,
+            "{} vs {p_before}",
+            site.confidence
+        );
+        // The other way round: the glossary follows the term, not the witness.
+        let ws = [witness("a", &b), witness("b", &a)];
+        let r = reconcile(&ws, &with).unwrap();
+        assert_eq!(r.report.sites[0].chosen, "权健");
+    }
+
+    #[test]
+    fn other_occurrences_of_a_phrase_count() {
+        let base = "甲说张三丰来了。乙说张三丰来了。丙说张三丰来了。";
+        let a = format!("{base}\n丁说张三丰来了。\n");
+        let b = format!("{base}\n丁说张山丰来了。\n");
+        for ws in [
+            [witness("a", &a), witness("b", &b)],
+            [witness("b", &b), witness("a", &a)],
+        ] {
+            let r = reconcile(&ws, &Options::default()).unwrap();
+            let site = &r.report.sites[0];
+            assert_eq!(site.chosen, "三");
+            assert!(
+                site.reason.contains("occurs elsewhere in the document"),
+                "{}",
+                site.reason
+            );
+        }
+    }
 }

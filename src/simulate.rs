@@ -9,7 +9,7 @@
 //!   indented; English words broken at line ends get a hyphen), witness 3 separates
 //!   paragraphs with blank lines, and so on in turn; punctuation width changes (，/, 。/.
 //!   in Chinese; NFKC folds most of them, so they cost nothing in `eval`);
-//! * **debris** (real errors): a running header (the document's first line) dropped inside
+//! * **debris** (real errors): a running header (the document's first line, if at most 40 characters) dropped inside
 //!   a paragraph of the hard-wrapped witness, a page marker (`- 3 -`) between paragraphs, a
 //!   missing paragraph — each only while its length fits in a quarter of the witness's
 //!   error budget (`--no-debris` turns them off);
@@ -180,9 +180,11 @@ pub fn simulate(truth: &str, rates: &[f64], seed: u64, debris: bool) -> Vec<Simu
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
+    // The running header is the document's title (its first line), when that is short.
     let title: String = paragraphs
         .first()
-        .map(|t| t.chars().take(24).collect())
+        .filter(|t| t.chars().count() <= 40)
+        .map(|t| t.to_string())
         .unwrap_or_default();
     let n_chars: usize = paragraphs
         .iter()

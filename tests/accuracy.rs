@@ -45,6 +45,105 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(repo_path(relative)).expect("text reads")
 }
 
+/// Merged and witness CER of a simulated set, and the site evaluation.
+fn measure(truth: &str, rates: &[f64], seed: u64) -> (f64, Vec<f64>, reconcile::eval::Evaluation) {
+    let r = run(truth, rates, seed, &DecisionParams::default());
+    let json = serde_json::to_value(&r.result.report).unwrap();
+    let report: reconcile::eval::ReportSites = serde_json::from_value(json).unwrap();
+    let e = evaluate(&r.truth, &r.result.text, Some(&report));
+    eprintln!(
+        "rates {rates:?} seed {seed}: merged CER {:.4}, witnesses {:?}, site accuracy {:.4}, ECE {:.4}",
+        e.cer,
+        r.witness_cer,
+        e.sites.as_ref().unwrap().accuracy,
+        e.sites.as_ref().unwrap().ece
+    );
+    (e.cer, r.witness_cer, e)
+}
+
+fn floors(path: &str, chars: usize, seed: u64, three: f64, two: f64, clean_noisy: f64) {
+    let truth = excerpt(&read(path), chars);
+    let (cer, _, _) = measure(&truth, &[0.03, 0.03, 0.03], seed);
+    assert!(cer <= three, "{path} 3x3%: {cer}");
+    let (cer, w, _) = measure(&truth, &[0.03, 0.03], seed);
+    assert!(cer <= two, "{path} 2x3%: {cer}");
+    assert!(
+        cer <= w[0].min(w[1]),
+        "{path} 2x3%: {cer} worse than a witness {w:?}"
+    );
+    let (cer, w, _) = measure(&truth, &[0.003, 0.05], seed);
+    assert!(cer <= clean_noisy, "{path} 0.3%+5%: {cer}");
+    assert!(
+        cer <= w[0] + 0.001,
+        "{path} 0.3%+5%: {cer} against the clean witness {w:?}"
+    );
+}
+
+#[test]
+fn chinese_floors_on_fixed_seeds() {
+    floors(
+        "corpus/004_e835a5edccf9b5ba.txt",
+        3000,
+        7,
+        0.006,
+        0.02,
+        0.006,
+    );
+}
+
+#[test]
+fn english_floors_on_fixed_seeds() {
+    floors(
+        "corpus/002_009d9037f2d6c0d2.txt",
+        6000,
+        7,
+        0.004,
+        0.012,
+        0.005,
+    );
+}
+
+#[test]
+fn the_clean_witness_is_trusted() {
+    let truth = excerpt(&read("bench/texts/udhr_zh.txt"), 3000);
+    let r = run(&truth, &[0.05, 0.003], 3, &DecisionParams::default());
+    let rel = &r.result.decisions.reliability;
+    assert!(rel[1] > rel[0] + 0.5, "{rel:?}");
+    let err = &r.result.decisions.error_rate;
+    assert!(err[0] > 5.0 * err[1], "{err:?}");
+}
+
+#[test]
+fn confidence_is_roughly_calibrated_on_fixed_seeds() {
+    // Pool sites over a few small sets; the bench checks the tight targets on many more.
+    let truth = excerpt(&read("corpus/003_65c4f15d44a0a2ca.txt"), 4000);
+    let mut judged: Vec<(f64, bool)> = Vec::new();
+    for seed in 1..=3 {
+        let r = run(
+            &truth,
+            &[0.03, 0.03],
+            500 + seed,
+            &DecisionParams::default(),
+        );
+        let json = serde_json::to_value(&r.result.report).unwrap();
+        let report: reconcile::eval::ReportSites = serde_json::from_value(json).unwrap();
+        let e = evaluate(&r.truth, &r.result.text, Some(&report));
+        for (site, ok) in report.sites.iter().zip(e.sites.unwrap().per_site) {
+            if let Some(ok) = ok {
+                judged.push((site.confidence, ok));
+            }
+        }
+    }
+    let n = judged.len() as f64;
+    let conf = judged.iter().map(|j| j.0).sum::<f64>() / n;
+    let acc = judged.iter().filter(|j| j.1).count() as f64 / n;
+    eprintln!("{n} sites: mean confidence {conf:.4}, accuracy {acc:.4}");
+    assert!(
+        (conf - acc).abs() < 0.05,
+        "mean confidence {conf} vs accuracy {acc}"
+    );
+}
+
 /// The first `n` characters of a text, cut at a paragraph end.
 fn excerpt(text: &str, n: usize) -> String {
     let mut out = String::new();
