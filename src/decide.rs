@@ -90,9 +90,10 @@ pub struct DecisionParams {
     /// `none_probability`), for Chinese and for other script, by how the two likeliest
     /// readings differ (confusion, slip, other).
     pub none_bias: [[f64; 3]; 2],
-    /// Platt scaling of the confidence: logit(confidence) = a · logit(p) + b, where p is
-    /// the chosen reading's posterior times the chance that some reading is right.
-    pub platt: [f64; 2],
+    /// Platt scaling of the confidence, stored as [a, c, b]:
+    /// logit(confidence) = a · logit(p) + c · logit(1 - n) + b, where p is the chosen
+    /// reading's posterior among the readings and n the chance that no reading is right.
+    pub platt: [f64; 3],
 }
 
 impl Default for DecisionParams {
@@ -118,7 +119,7 @@ impl Default for DecisionParams {
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
             none_bias: [[-0.42, -0.58, 3.98], [-3.48, -0.73, 4.37]],
-            platt: [1.07, 0.22],
+            platt: [0.91, 0.23, -1.17],
         }
     }
 }
@@ -681,12 +682,11 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// The site's `none` after Platt scaling: confidence = posterior[chosen] · (1 - none)
-/// equals σ(a · logit(posterior[chosen] · (1 - none₀)) + b).
+/// equals σ(a · logit(posterior[chosen]) + c · logit(1 - none₀) + b).
 fn calibrated_none(site: &Site, none: f64, params: &DecisionParams) -> f64 {
     let p = site.posterior[site.chosen];
-    let raw = p * (1.0 - none);
-    let [a, b] = params.platt;
-    let calibrated = sigmoid(a * logit(raw) + b).min(p);
+    let [a, c, b] = params.platt;
+    let calibrated = sigmoid(a * logit(p) + c * logit(1.0 - none) + b).min(p);
     if p > 0.0 { 1.0 - calibrated / p } else { none }
 }
 
@@ -876,14 +876,22 @@ pub struct TrainingDoc {
     pub sites: Vec<Site>,
     pub positions: Vec<usize>,
     pub labels: Vec<Option<usize>>,
+    /// Was the decision of the run right at each site, as `reconcile eval` judges it (for
+    /// the final calibration)?
+    pub correct: Vec<Option<bool>>,
 }
 
 impl TrainingDoc {
-    pub fn from_decisions(decisions: &Decisions, labels: Vec<Option<usize>>) -> TrainingDoc {
+    pub fn from_decisions(
+        decisions: &Decisions,
+        labels: Vec<Option<usize>>,
+        correct: Vec<Option<bool>>,
+    ) -> TrainingDoc {
         TrainingDoc {
             sites: decisions.sites.clone(),
             positions: decisions.positions.clone(),
             labels,
+            correct,
         }
     }
 }
@@ -1032,8 +1040,9 @@ fn solve(mut a: [[f64; FITTED]; FITTED], mut b: [f64; FITTED]) -> [f64; FITTED] 
         for row in 0..FITTED {
             if row != col {
                 let f = a[row][col] / d;
-                for k in 0..FITTED {
-                    a[row][k] -= f * a[col][k];
+                let pivot_row = a[col];
+                for (x, p) in a[row].iter_mut().zip(pivot_row) {
+                    *x -= f * p;
                 }
                 b[row] -= f * b[col];
             }
@@ -1169,13 +1178,14 @@ pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64
 
 /// Fit the Platt scaling of the confidence by maximum likelihood of "the chosen reading
 /// is right" over the labelled and unlabelled text sites (no label: no reading is right).
-pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 2] {
+pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] {
     let unscaled = DecisionParams {
-        platt: [1.0, 0.0],
+        platt: [1.0, 1.0, 0.0],
         ..params.clone()
     };
     let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
-    let mut rows: Vec<(f64, bool)> = Vec::new();
+    // (features [logit p, logit(1 - none), 1], outcome)
+    let mut rows: Vec<([f64; 3], bool)> = Vec::new();
     for doc in docs {
         let mut sites = doc.sites.clone();
         for s in &mut sites {
@@ -1183,110 +1193,58 @@ pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 2] {
         }
         let n = doc.positions.len();
         let decided = decide(sites, &doc.positions, &labels[..n.min(16)], &unscaled);
-        for (site, label) in decided.sites.iter().zip(&doc.labels) {
+        for ((site, label), correct) in decided.sites.iter().zip(&doc.labels).zip(&doc.correct) {
+            // Judged as `eval` judges (the chosen reading's output against the truth);
+            // where eval did not judge, by the label.
+            let right = correct.unwrap_or(*label == Some(site.chosen));
             if !site.layout_only {
-                rows.push((logit(site.confidence()), *label == Some(site.chosen)));
+                let x = [
+                    logit(site.posterior[site.chosen]),
+                    logit(1.0 - none_probability(site, &decided.error_rate, &unscaled)),
+                    1.0,
+                ];
+                rows.push((x, right));
             }
         }
     }
-    // Newton on (a, b) for the logistic model y ~ σ(a·x + b).
-    let (mut a, mut b) = (1.0, 0.0);
+    let mut w = [1.0, 1.0, 0.0];
     for _ in 0..100 {
-        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 0.0, 0.0, 0.0);
-        for &(x, y) in &rows {
-            let p = sigmoid(a * x + b);
-            let r = f64::from(u8::from(y)) - p;
-            let w = p * (1.0 - p);
-            ga += r * x;
-            gb += r;
-            haa += w * x * x;
-            hab += w * x;
-            hbb += w;
+        let mut g = [0.0; 3];
+        let mut h = [[0.0; 3]; 3];
+        for (x, y) in &rows {
+            let p = sigmoid(x.iter().zip(&w).map(|(a, b)| a * b).sum());
+            let r = f64::from(u8::from(*y)) - p;
+            for i in 0..3 {
+                g[i] += r * x[i];
+                for j in 0..3 {
+                    h[i][j] += p * (1.0 - p) * x[i] * x[j];
+                }
+            }
         }
-        let det = haa * hbb - hab * hab;
-        if det.abs() < 1e-12 {
+        for (i, row) in h.iter_mut().enumerate() {
+            row[i] += 1e-6;
+        }
+        let mut a = [[0.0; FITTED]; FITTED];
+        let mut b = [0.0; FITTED];
+        for (i, row) in a.iter_mut().enumerate() {
+            row[i] = 1.0;
+        }
+        for i in 0..3 {
+            b[i] = g[i];
+            for j in 0..3 {
+                a[i][j] = h[i][j];
+            }
+        }
+        let step = solve(a, b);
+        let mut moved = 0.0;
+        for i in 0..3 {
+            let d = step[i].clamp(-1.0, 1.0);
+            w[i] += d;
+            moved += d.abs();
+        }
+        if moved < 1e-9 {
             break;
         }
-        let da = ((hbb * ga - hab * gb) / det).clamp(-1.0, 1.0);
-        let db = ((haa * gb - hab * ga) / det).clamp(-1.0, 1.0);
-        a += da;
-        b += db;
-        if da.abs() + db.abs() < 1e-9 {
-            break;
-        }
     }
-    [a, b]
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::input::Witness;
-    use crate::{Options, reconcile};
-    use std::path::PathBuf;
-
-    fn witness(label: &str, text: &str) -> Witness {
-        Witness {
-            path: PathBuf::from(label),
-            label: label.to_string(),
-            text: text.to_string(),
-            encoding: "UTF-8",
-        }
-    }
-
-    const SHARED: &str = "最高人民法院依法审理各类案件，维护社会公平正义，服务经济社会发展大局。";
-
-    #[test]
-    fn a_glossary_term_decides_a_tie() {
-        let a = format!("{SHARED}\n审结侵权传销案等涉众型经济犯罪案件。\n{SHARED}\n");
-        let b = format!("{SHARED}\n审结权健传销案等涉众型经济犯罪案件。\n{SHARED}\n");
-        let ws = [witness("a", &a), witness("b", &b)];
-        let with = Options {
-            glossary: vec!["权健".into()],
-            ..Options::default()
-        };
-        let r = reconcile(&ws, &with).unwrap();
-        let site = &r.report.sites[0];
-        assert_eq!(site.chosen, "权健");
-        assert!(
-            site.reason.contains("glossary term 权健"),
-            "{}",
-            site.reason
-        );
-        let without = reconcile(&ws, &Options::default()).unwrap();
-        let before = &without.report.sites[0];
-        let p_before = if before.chosen == "权健" {
-            before.confidence
-        } else {
-            1.0 - before.confidence
-        };
-        assert!(
-            site.confidence > p_before + 0.2,
-            "{} vs {p_before}",
-            site.confidence
-        );
-        // The other way round: the glossary follows the term, not the witness.
-        let ws = [witness("a", &b), witness("b", &a)];
-        let r = reconcile(&ws, &with).unwrap();
-        assert_eq!(r.report.sites[0].chosen, "权健");
-    }
-
-    #[test]
-    fn other_occurrences_of_a_phrase_count() {
-        let base = "甲说张三丰来了。乙说张三丰来了。丙说张三丰来了。";
-        let a = format!("{base}\n丁说张三丰来了。\n");
-        let b = format!("{base}\n丁说张山丰来了。\n");
-        for ws in [
-            [witness("a", &a), witness("b", &b)],
-            [witness("b", &b), witness("a", &a)],
-        ] {
-            let r = reconcile(&ws, &Options::default()).unwrap();
-            let site = &r.report.sites[0];
-            assert_eq!(site.chosen, "三");
-            assert!(
-                site.reason.contains("occurs elsewhere in the document"),
-                "{}",
-                site.reason
-            );
-        }
-    }
+    w
 }

@@ -510,11 +510,11 @@ fn wrap(para: &str, chinese: bool, rng: &mut Rng) -> Vec<String> {
         }
     } else {
         let limit = 72;
-        let mut words = para.split(' ').peekable();
+        let words = para.split(' ');
         let indent = para.len() - para.trim_start().len();
         line.push_str(&para[..indent]);
         width = indent;
-        while let Some(word) = words.next() {
+        for word in words {
             if word.is_empty() {
                 continue;
             }

@@ -186,7 +186,18 @@ fn fit_decision_weights() {
                 for seed in seeds.clone() {
                     let r = run(&text, rates, seed, &start);
                     let labels = site_labels(&r.truth, &r.result);
-                    docs.push(TrainingDoc::from_decisions(&r.result.decisions, labels));
+                    let json = serde_json::to_value(&r.result.report).unwrap();
+                    let report: reconcile::eval::ReportSites =
+                        serde_json::from_value(json).unwrap();
+                    let correct = evaluate(&r.truth, &r.result.text, Some(&report))
+                        .sites
+                        .unwrap()
+                        .per_site;
+                    docs.push(TrainingDoc::from_decisions(
+                        &r.result.decisions,
+                        labels,
+                        correct,
+                    ));
                 }
             }
         }
@@ -208,4 +219,63 @@ fn fit_decision_weights() {
         "fitted: train LL {ll:.4} (penalised), check LL {:.4}",
         mean_log_likelihood(&check, &fitted)
     );
+}
+
+// Evidence beyond the witnesses: a glossary term, other occurrences of a phrase.
+
+const SHARED: &str = "最高人民法院依法审理各类案件，维护社会公平正义，服务经济社会发展大局。";
+
+#[test]
+fn a_glossary_term_decides_a_tie() {
+    let a = format!("{SHARED}\n审结侵权传销案等涉众型经济犯罪案件。\n{SHARED}\n");
+    let b = format!("{SHARED}\n审结权健传销案等涉众型经济犯罪案件。\n{SHARED}\n");
+    let ws = [witness_from("a", &a), witness_from("b", &b)];
+    let with = Options {
+        glossary: vec!["权健".into()],
+        ..Options::default()
+    };
+    let r = reconcile(&ws, &with).unwrap();
+    let site = &r.report.sites[0];
+    assert_eq!(site.chosen, "权健");
+    assert!(
+        site.reason.contains("glossary term 权健"),
+        "{}",
+        site.reason
+    );
+    let without = reconcile(&ws, &Options::default()).unwrap();
+    let before = &without.report.sites[0];
+    let p_before = if before.chosen == "权健" {
+        before.confidence
+    } else {
+        1.0 - before.confidence
+    };
+    assert!(
+        site.confidence > p_before + 0.2,
+        "{} vs {p_before}",
+        site.confidence
+    );
+    // The other way round: the glossary follows the term, not the witness.
+    let ws = [witness_from("a", &b), witness_from("b", &a)];
+    let r = reconcile(&ws, &with).unwrap();
+    assert_eq!(r.report.sites[0].chosen, "权健");
+}
+
+#[test]
+fn other_occurrences_of_a_phrase_count() {
+    let base = "甲说张三丰来了。乙说张三丰来了。丙说张三丰来了。";
+    let a = format!("{base}\n丁说张三丰来了。\n");
+    let b = format!("{base}\n丁说张山丰来了。\n");
+    for ws in [
+        [witness_from("a", &a), witness_from("b", &b)],
+        [witness_from("b", &b), witness_from("a", &a)],
+    ] {
+        let r = reconcile(&ws, &Options::default()).unwrap();
+        let site = &r.report.sites[0];
+        assert_eq!(site.chosen, "三");
+        assert!(
+            site.reason.contains("occurs elsewhere in the document"),
+            "{}",
+            site.reason
+        );
+    }
 }
