@@ -800,6 +800,8 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             "a word split by a space"
         } else if f.doubles {
             "a doubled character"
+        } else if f.adds_words && !f.adds {
+            "dropped words are a little likelier than added ones"
         } else {
             "a dropped character is likelier than an added one"
         };

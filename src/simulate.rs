@@ -46,6 +46,7 @@ pub struct SimulateArgs {
     /// Character error rate of each witness (a comma-separated list gives one per witness).
     #[arg(long, default_value = "0.03")]
     pub rate: String,
+    /// Random seed: the same truth, rates and seed give the same witnesses.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// No running headers, page markers or missing paragraphs: character noise only.
