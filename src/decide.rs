@@ -90,10 +90,11 @@ pub struct DecisionParams {
     /// `none_probability`), for Chinese and for other script, by how the two likeliest
     /// readings differ (confusion, slip, other).
     pub none_bias: [[f64; 3]; 2],
-    /// Platt scaling of the confidence, stored as [a, c, b]:
+    /// Platt scaling of the confidence, stored as [a, c, b] per script (Chinese, other) and
+    /// difference class (confusion, slip, other), like `none_bias`:
     /// logit(confidence) = a · logit(p) + c · logit(1 - n) + b, where p is the chosen
     /// reading's posterior among the readings and n the chance that no reading is right.
-    pub platt: [f64; 3],
+    pub platt: [[f64; 3]; 6],
 }
 
 impl Default for DecisionParams {
@@ -119,7 +120,14 @@ impl Default for DecisionParams {
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
             none_bias: [[-0.42, -0.58, 3.98], [-3.48, -0.73, 4.37]],
-            platt: [0.91, 0.23, -1.17],
+            platt: [
+                [0.99, -0.12, 1.05],
+                [0.92, 0.19, -0.84],
+                [0.89, 0.52, -1.18],
+                [1.15, -0.16, 1.57],
+                [0.83, 0.05, 0.07],
+                [1.12, -0.15, -1.49],
+            ],
         }
     }
 }
@@ -685,7 +693,7 @@ fn sigmoid(z: f64) -> f64 {
 /// equals σ(a · logit(posterior[chosen]) + c · logit(1 - none₀) + b).
 fn calibrated_none(site: &Site, none: f64, params: &DecisionParams) -> f64 {
     let p = site.posterior[site.chosen];
-    let [a, c, b] = params.platt;
+    let [a, c, b] = params.platt[3 * none_script(site) + none_class(site)];
     let calibrated = sigmoid(a * logit(p) + c * logit(1.0 - none) + b).min(p);
     if p > 0.0 { 1.0 - calibrated / p } else { none }
 }
@@ -1180,14 +1188,14 @@ pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64
 
 /// Fit the Platt scaling of the confidence by maximum likelihood of "the chosen reading
 /// is right" over the labelled and unlabelled text sites (no label: no reading is right).
-pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] {
+pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [[f64; 3]; 6] {
     let unscaled = DecisionParams {
-        platt: [1.0, 1.0, 0.0],
+        platt: [[1.0, 1.0, 0.0]; 6],
         ..params.clone()
     };
     let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
     // (features [logit p, logit(1 - none), 1], outcome)
-    let mut rows: Vec<([f64; 3], bool)> = Vec::new();
+    let mut rows: Vec<([f64; 3], bool, usize)> = Vec::new();
     for doc in docs {
         let mut sites = doc.sites.clone();
         for s in &mut sites {
@@ -1205,10 +1213,28 @@ pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] {
                     logit(1.0 - none_probability(site, &decided.error_rate, &unscaled)),
                     1.0,
                 ];
-                rows.push((x, right));
+                rows.push((x, right, 3 * none_script(site) + none_class(site)));
             }
         }
     }
+    let pooled = platt_newton(rows.iter().map(|r| (r.0, r.1)).collect());
+    let mut out = [pooled; 6];
+    for (g, slot) in out.iter_mut().enumerate() {
+        let group: Vec<([f64; 3], bool)> = rows
+            .iter()
+            .filter(|r| r.2 == g)
+            .map(|r| (r.0, r.1))
+            .collect();
+        // Small groups keep the pooled scaling.
+        if group.len() >= 200 {
+            *slot = platt_newton(group);
+        }
+    }
+    out
+}
+
+/// Logistic regression y ~ σ(w · x) by Newton's method.
+fn platt_newton(rows: Vec<([f64; 3], bool)>) -> [f64; 3] {
     let mut w = [1.0, 1.0, 0.0];
     for _ in 0..100 {
         let mut g = [0.0; 3];
@@ -1249,4 +1275,29 @@ pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [f64; 3] {
         }
     }
     w
+}
+
+/// Mean log loss of the reported confidence against `eval`'s judgement of the chosen
+/// reading (for comparing calibrations on a check set).
+pub fn confidence_log_loss(docs: &[TrainingDoc], params: &DecisionParams) -> f64 {
+    let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
+    let (mut loss, mut n) = (0.0, 0usize);
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, params);
+        }
+        let k = doc.positions.len();
+        let decided = decide(sites, &doc.positions, &labels[..k.min(16)], params);
+        for ((site, label), correct) in decided.sites.iter().zip(&doc.labels).zip(&doc.correct) {
+            if site.layout_only {
+                continue;
+            }
+            let right = correct.unwrap_or(*label == Some(site.chosen));
+            let c = site.confidence().clamp(1e-9, 1.0 - 1e-9);
+            loss -= if right { c.ln() } else { (1.0 - c).ln() };
+            n += 1;
+        }
+    }
+    loss / n.max(1) as f64
 }

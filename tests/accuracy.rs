@@ -219,6 +219,11 @@ fn fit_decision_weights() {
         "fitted: train LL {ll:.4} (penalised), check LL {:.4}",
         mean_log_likelihood(&check, &fitted)
     );
+    eprintln!(
+        "confidence log loss on the check set: {:.5} (Platt per group), {:.5} (defaults)",
+        reconcile::decide::confidence_log_loss(&check, &fitted),
+        reconcile::decide::confidence_log_loss(&check, &start),
+    );
 }
 
 // Evidence beyond the witnesses: a glossary term, other occurrences of a phrase.
