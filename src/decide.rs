@@ -1,21 +1,44 @@
 //! Stage 7 — decisions. At every variant site each distinct reading is a candidate, and
-//! its posterior probability combines:
+//! its posterior probability is a softmax over candidates of
 //!
-//! * **evidence** about the reading itself, independent of who wrote it: length-fair
-//!   language plausibility in context (tempered and capped, since a language model cannot
-//!   tell fluent near-synonyms apart), and a length prior (a character dropped by a
-//!   transcriber is likelier than one added, so a reading that only adds to another is
-//!   favoured a little);
-//! * **witness reliability**: each witness's probability of being right at a site, learned
-//!   from the whole document. It is measured only against evidence that does not come from
-//!   the witness itself: the site evidence above, and the votes of the other witnesses where
-//!   at least two others read the site (with only two witnesses, one other vote says nothing
-//!   about who is right). Sites count in proportion to how clearly that evidence decides
-//!   them. This is a one-coin Dawid–Skene model, iterated to a fixed point.
+//! ```text
+//! logit(c) = evidence(c) + vote_weight · votes(c)
+//! ```
 //!
-//! The confidence of a site is the posterior of the chosen reading.
+//! **Evidence** about the reading itself, independent of who wrote it (all in nats):
+//!
+//! * *language plausibility in context* (`language_model`): the length-fair plausibility of
+//!   `context + c + context` minus the best candidate's, weighted by how the candidate
+//!   differs from that best reading (`confusion::difference`): a known confusion (形近字,
+//!   homophone, OCR look-alike) or another single slip (dropped, doubled, swapped character,
+//!   split word) usually breaks a word, so there the language model is trusted more; where
+//!   the readings are different words, a wrong witness often writes a fluent near-synonym,
+//!   and the language model stays a capped tiebreaker;
+//! * *length and slips*: a reading that only adds characters to another (a dropped
+//!   character is likelier than an added one), one that only doubles a character of another,
+//!   one that only adds spaces to another (a split word);
+//! * *consistency*: how often the reading, with two symbols of context on each side, occurs
+//!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`; none where the
+//!   readings differ in length by more than three symbols: a much shorter phrase occurs
+//!   by chance far more often);
+//! * *glossary*: the reading (in its context) contains a term of the user's glossary that
+//!   a rival reading lacks: a fixed likelihood ratio of 50;
+//! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
+//!   are explicit.
+//!
+//! **Witness reliability** (`votes`): each witness reads the truth with probability 1 - ε_w
+//! or any one other candidate with probability ε_w / (K - 1); the error rates ε_w are
+//! estimated jointly with the readings by expectation–maximisation over all sites (a
+//! one-coin Dawid–Skene model) with a weak prior. With two witnesses only the evidence can
+//! say who is wrong at a site, so the reliability is learned from the sites the evidence
+//! decides clearly and then carries the sites it does not.
+//!
+//! The weights were fitted by maximum likelihood of the true readings on simulated training
+//! sets (`fit`; see docs/evaluation.md), so the posterior of the chosen reading, reported as
+//! the confidence, is a calibrated probability.
 
 use crate::collate::{Collation, Segment};
+use crate::confusion::{Difference, difference};
 use crate::normalize::{PARAGRAPH, SymbolTable};
 use rayon::prelude::*;
 
@@ -25,32 +48,111 @@ pub trait Plausibility: Sync {
     fn plausibility(&self, text: &str) -> f64;
 }
 
-/// Tuning of the evidence. Defaults are documented in ARCHITECTURE.md.
+/// Tuning of the evidence. The defaults come from `fit` on simulated training sets
+/// (docs/evaluation.md), except where noted.
 #[derive(Debug, Clone)]
 pub struct DecisionParams {
-    /// Weight of a nat of language-model evidence.
-    pub lm_weight: f64,
-    /// Most the language model can count for, in nats after weighting.
-    pub lm_cap: f64,
-    /// Log-odds bonus of a reading that only adds characters to another reading.
+    /// Weight of a nat of language-model evidence where the readings differ by a known
+    /// confusion, by another slip, or by whole words.
+    pub lm_weight_confusion: f64,
+    pub lm_weight_slip: f64,
+    /// Not fitted: simulated noise is not fluent the way a real rewriting witness is, so
+    /// this stays a small tiebreaker (0.1 per nat, at most 0.5 nats).
+    pub lm_weight_other: f64,
+    /// Most nats of raw plausibility difference counted, per difference class.
+    pub lm_cap_confusion: f64,
+    pub lm_cap_slip: f64,
+    pub lm_cap_other: f64,
+    /// Log-odds of a reading that only adds one (non-space, non-doubling) character to
+    /// another: a dropped character is likelier than an added one.
     pub length_prior: f64,
+    /// Log-odds of a reading that only adds several characters to another. Not fitted
+    /// (simulated noise rarely drops whole words; real witnesses both skip and add words):
+    /// ln 2.
+    pub words_length_prior: f64,
+    /// Log-odds of a reading that only doubles a character of another (negative: doubling
+    /// is a slip).
+    pub doubled_prior: f64,
+    /// Log-odds of a reading that only adds spaces to another.
+    pub space_prior: f64,
+    /// Weight of the consistency feature.
+    pub consistency_weight: f64,
+    /// Log-odds of a reading containing a glossary term its rival lacks (not fitted: ln 50).
+    pub glossary_log_lr: f64,
+    /// Weight of the witness votes (a temperature on the reliability model).
+    pub vote_weight: f64,
     /// Log-odds bonus, at paragraph-break disagreements, for the reading of witnesses
     /// whose paragraphs are explicit rather than reconstructed from hard wrapping.
     pub layout_prior: f64,
     /// Symbols of context on each side given to the language model.
     pub context: usize,
+    /// Log-odds corrections of the chance that every witness is wrong at a site (see
+    /// `none_probability`), for Chinese and for other script, by how the two likeliest
+    /// readings differ (confusion, slip, other).
+    pub none_bias: [[f64; 3]; 2],
+    /// Platt scaling of the confidence, stored as [a, c, b] per script (Chinese, other) and
+    /// difference class (confusion, slip, other), like `none_bias`:
+    /// logit(confidence) = a · logit(p) + c · logit(1 - n) + b, where p is the chosen
+    /// reading's posterior among the readings and n the chance that no reading is right.
+    pub platt: [[f64; 3]; 6],
 }
 
 impl Default for DecisionParams {
+    /// Fitted by `tests/accuracy.rs::fit_decision_weights` on simulations of the corpus
+    /// texts 002–004 (seeds 1–3, six witness configurations), rounded; see
+    /// docs/evaluation.md. `lm_weight_other`/`lm_cap_other`, `glossary_log_lr`,
+    /// `layout_prior` and `context` are set by hand (documented on the fields).
     fn default() -> Self {
         DecisionParams {
-            lm_weight: 0.1,
-            lm_cap: 0.5,
-            length_prior: std::f64::consts::LN_2,
+            lm_weight_confusion: 0.82,
+            lm_weight_slip: 0.66,
+            lm_weight_other: 0.1,
+            lm_cap_confusion: 8.0,
+            lm_cap_slip: 8.0,
+            lm_cap_other: 5.0,
+            length_prior: 0.95,
+            words_length_prior: std::f64::consts::LN_2,
+            doubled_prior: -0.15,
+            space_prior: 0.53,
+            consistency_weight: 1.52,
+            glossary_log_lr: 50.0_f64.ln(),
+            vote_weight: 1.10,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
+            none_bias: [[-0.42, -0.58, 3.98], [-3.48, -0.73, 4.37]],
+            platt: [
+                [0.99, -0.12, 1.05],
+                [0.92, 0.19, -0.84],
+                [0.89, 0.52, -1.18],
+                [1.15, -0.16, 1.57],
+                [0.83, 0.05, 0.07],
+                [1.12, -0.15, -1.49],
+            ],
         }
     }
+}
+
+/// What is known about a reading before any weighting.
+#[derive(Debug, Clone, Default)]
+pub struct Features {
+    /// Plausibility in context minus the best candidate's (≤ 0).
+    pub lm: f64,
+    /// How the reading differs from the reading the language model likes best.
+    pub lm_class: Option<Difference>,
+    /// Only adds one character to another reading (not a space, not a doubling).
+    pub adds: bool,
+    /// Only adds several characters to another reading.
+    pub adds_words: bool,
+    /// Only doubles a character of another reading.
+    pub doubles: bool,
+    /// Only adds spaces to another reading.
+    pub spaces: bool,
+    /// ln(1 + occurrences elsewhere / witnesses).
+    pub consistency: f64,
+    /// A glossary term the reading has and a rival lacks.
+    pub glossary_term: Option<String>,
+    /// Read by a witness with explicit paragraphs, at a paragraph-break site.
+    pub explicit_layout: bool,
 }
 
 /// One reading at a site.
@@ -60,15 +162,22 @@ pub struct Candidate {
     pub key: String,
     /// Witnesses (indices) that read it.
     pub witnesses: Vec<usize>,
-    /// Evidence for it, in nats relative to the best candidate, by source.
+    pub features: Features,
+    /// Evidence for it, in nats, by source (from the features and the parameters).
     pub lm_evidence: f64,
     pub length_evidence: f64,
     pub layout_evidence: f64,
+    pub consistency_evidence: f64,
+    pub glossary_evidence: f64,
 }
 
 impl Candidate {
     fn evidence(&self) -> f64 {
-        self.lm_evidence + self.length_evidence + self.layout_evidence
+        self.lm_evidence
+            + self.length_evidence
+            + self.layout_evidence
+            + self.consistency_evidence
+            + self.glossary_evidence
     }
 }
 
@@ -89,15 +198,18 @@ pub struct Site {
     pub reason: String,
     /// A reviewer's correction that is none of the candidates; rendered instead of them.
     pub reviewer_text: Option<String>,
+    /// Probability that no candidate is right (every witness erred here).
+    pub none: f64,
 }
 
 impl Site {
-    /// Posterior of the chosen reading; 1 for a reviewer's correction.
+    /// Probability that the chosen reading is right: its posterior among the candidates
+    /// times the probability that one of them is right at all; 1 for a reviewer's correction.
     pub fn confidence(&self) -> f64 {
         if self.reviewer_text.is_some() {
             1.0
         } else {
-            self.posterior[self.chosen]
+            self.posterior[self.chosen] * (1.0 - self.none)
         }
     }
 }
@@ -110,6 +222,8 @@ pub struct Decisions {
     pub reliability: Vec<f64>,
     /// Estimated errors per compared character of each witness.
     pub error_rate: Vec<f64>,
+    /// Characters of each witness compared with another witness.
+    pub positions: Vec<usize>,
 }
 
 /// Context text next to a segment: agreed text, or at an earlier site the reading of the
@@ -161,13 +275,76 @@ fn is_proper_subsequence(short: &str, long: &str) -> bool {
     short.chars().count() < long.chars().count() && short.chars().all(|c| it.any(|d| d == c))
 }
 
-/// Gather the variant sites of all collations, with their evidence.
+/// How `long` extends `short`, if it only adds symbols to it: by spaces only, by doubling
+/// one character, or otherwise.
+fn extension(short: &str, long: &str) -> Option<Extension> {
+    if !is_proper_subsequence(short, long) {
+        return None;
+    }
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    if squeeze(short) == squeeze(long) {
+        return Some(Extension::Spaces);
+    }
+    let l: Vec<char> = long.chars().collect();
+    if l.len() == short.chars().count() + 1 {
+        // Removing one character of a doubled pair gives the short reading.
+        for i in 1..l.len() {
+            if l[i] == l[i - 1] {
+                let mut v = l.clone();
+                v.remove(i);
+                if v.iter().collect::<String>() == short {
+                    return Some(Extension::Doubling);
+                }
+            }
+        }
+    }
+    if squeeze(long).chars().count() == squeeze(short).chars().count() + 1 {
+        Some(Extension::Adds)
+    } else {
+        Some(Extension::AddsWords)
+    }
+}
+
+enum Extension {
+    Spaces,
+    Doubling,
+    /// One more character.
+    Adds,
+    /// Several more characters.
+    AddsWords,
+}
+
+/// Count the occurrences of `needle` in `hay` (overlapping ones too).
+fn occurrences(hay: &str, needle: &str) -> usize {
+    if needle.is_empty() {
+        return 0;
+    }
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(at) = hay[from..].find(needle) {
+        n += 1;
+        from += at + needle.chars().next().map_or(1, char::len_utf8);
+    }
+    n
+}
+
+fn last_chars(s: &str, n: usize) -> String {
+    let v: Vec<char> = s.chars().collect();
+    v[v.len().saturating_sub(n)..].iter().collect()
+}
+
+fn first_chars(s: &str, n: usize) -> String {
+    s.chars().take(n).collect()
+}
+
+/// Gather the variant sites of all collations, with their features and evidence.
 pub fn gather_sites(
     collations: &[Collation],
     table: &SymbolTable,
     explicit_paragraphs: &[bool],
     model: &dyn Plausibility,
     params: &DecisionParams,
+    glossary: &[String],
 ) -> Vec<Site> {
     let mut sites = Vec::new();
     for (g, collation) in collations.iter().enumerate() {
@@ -184,9 +361,12 @@ pub fn gather_sites(
                     None => candidates.push(Candidate {
                         key,
                         witnesses: vec![w],
+                        features: Features::default(),
                         lm_evidence: 0.0,
                         length_evidence: 0.0,
                         layout_evidence: 0.0,
+                        consistency_evidence: 0.0,
+                        glossary_evidence: 0.0,
                     }),
                 }
             }
@@ -206,30 +386,75 @@ pub fn gather_sites(
                 chosen: 0,
                 reason: String::new(),
                 reviewer_text: None,
+                none: 0.0,
             });
         }
     }
-    // Language plausibility is the expensive part: score candidates in parallel.
+    // The documents' text, for consistency counts: every member stream of every group.
+    let mut documents = String::new();
+    let mut witness_count = 0;
+    for c in collations {
+        for s in &c.streams {
+            documents.push_str(&table.key_text(&s.symbols));
+            documents.push('\n');
+        }
+        witness_count = witness_count.max(c.witnesses.iter().max().map_or(0, |w| w + 1));
+    }
+    let witness_count = witness_count.max(1) as f64;
+    // Language plausibility and consistency are the expensive part: in parallel.
     sites
         .par_iter_mut()
         .filter(|s| !s.layout_only)
         .for_each(|site| {
-            let scores: Vec<f64> = site
+            let windows: Vec<String> = site
                 .candidates
                 .iter()
                 .map(|c| {
-                    let text = format!(
+                    format!(
                         "{}{}{}",
                         site.left_context,
                         c.key.replace('\n', ""),
                         site.right_context
-                    );
-                    model.plausibility(&text)
+                    )
                 })
                 .collect();
-            let best = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            for (c, s) in site.candidates.iter_mut().zip(&scores) {
-                c.lm_evidence = (params.lm_weight * (s - best)).max(-params.lm_cap);
+            let scores: Vec<f64> = windows.iter().map(|t| model.plausibility(t)).collect();
+            let best = (0..scores.len())
+                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            let best_key = site.candidates[best].key.replace('\n', "");
+            let (left, right) = (
+                last_chars(&site.left_context, 2),
+                first_chars(&site.right_context, 2),
+            );
+            let lengths: Vec<usize> = site
+                .candidates
+                .iter()
+                .map(|c| c.key.chars().count())
+                .collect();
+            let lengths_differ_much =
+                lengths.iter().max().unwrap_or(&0) - lengths.iter().min().unwrap_or(&0) > 3;
+            for (i, c) in site.candidates.iter_mut().enumerate() {
+                let key = c.key.replace('\n', "");
+                c.features.lm = scores[i] - scores[best];
+                c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
+                // Phrases of very different lengths are not comparable (a short one occurs
+                // by chance far more often): none where the readings differ a lot in length.
+                c.features.consistency = if lengths_differ_much {
+                    0.0
+                } else {
+                    let phrase = format!("{left}{key}{right}");
+                    let others = occurrences(&documents, &phrase).saturating_sub(c.witnesses.len());
+                    (1.0 + others as f64 / witness_count).ln()
+                };
+            }
+            for (i, window) in windows.iter().enumerate() {
+                let term = glossary.iter().find(|t| {
+                    !t.is_empty()
+                        && window.contains(t.as_str())
+                        && windows.iter().any(|w| !w.contains(t.as_str()))
+                });
+                site.candidates[i].features.glossary_term = term.cloned();
             }
         });
     for site in &mut sites {
@@ -242,28 +467,49 @@ pub fn gather_sites(
             let explicit = |c: &Candidate| c.witnesses.iter().any(|&w| explicit_paragraphs[w]);
             if site.candidates.iter().any(|c| !explicit(c)) {
                 for c in &mut site.candidates {
-                    c.layout_evidence = if explicit(c) {
-                        params.layout_prior
-                    } else {
-                        0.0
-                    };
+                    c.features.explicit_layout = explicit(c);
                 }
             }
-            continue;
+        } else {
+            for (i, c) in site.candidates.iter_mut().enumerate() {
+                for (j, k) in keys.iter().enumerate() {
+                    if j == i {
+                        continue;
+                    }
+                    match extension(k, &keys[i]) {
+                        Some(Extension::Spaces) => c.features.spaces = true,
+                        Some(Extension::Doubling) => c.features.doubles = true,
+                        Some(Extension::Adds) => c.features.adds = true,
+                        Some(Extension::AddsWords) => c.features.adds_words = true,
+                        None => {}
+                    }
+                }
+            }
         }
-        for (i, c) in site.candidates.iter_mut().enumerate() {
-            let extends_another = keys
-                .iter()
-                .enumerate()
-                .any(|(j, k)| j != i && is_proper_subsequence(k, &keys[i]));
-            c.length_evidence = if extends_another {
-                params.length_prior
-            } else {
-                0.0
-            };
-        }
+        apply_params(site, params);
     }
     sites
+}
+
+/// Turn a site's features into evidence with `params`.
+pub fn apply_params(site: &mut Site, params: &DecisionParams) {
+    for c in &mut site.candidates {
+        let f = &c.features;
+        let (w, cap) = match f.lm_class {
+            Some(Difference::Confusion) => (params.lm_weight_confusion, params.lm_cap_confusion),
+            Some(Difference::Slip) => (params.lm_weight_slip, params.lm_cap_slip),
+            _ => (params.lm_weight_other, params.lm_cap_other),
+        };
+        c.lm_evidence = w * f.lm.max(-cap);
+        let flag = |b: bool, x: f64| if b { x } else { 0.0 };
+        c.length_evidence = flag(f.adds, params.length_prior)
+            + flag(f.adds_words, params.words_length_prior)
+            + flag(f.doubles, params.doubled_prior)
+            + flag(f.spaces, params.space_prior);
+        c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
+        c.consistency_evidence = params.consistency_weight * f.consistency;
+        c.glossary_evidence = flag(f.glossary_term.is_some(), params.glossary_log_lr);
+    }
 }
 
 /// Log-weights of each candidate from what the witnesses read, given their error rates:
@@ -294,8 +540,11 @@ fn softmax(x: &[f64]) -> Vec<f64> {
     e.into_iter().map(|v| v / z).collect()
 }
 
-fn posterior(site: &Site, error_rate: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let votes = vote_terms(site, error_rate);
+fn posterior(site: &Site, error_rate: &[f64], vote_weight: f64) -> (Vec<f64>, Vec<f64>) {
+    let votes: Vec<f64> = vote_terms(site, error_rate)
+        .into_iter()
+        .map(|v| vote_weight * v)
+        .collect();
     let logits: Vec<f64> = site
         .candidates
         .iter()
@@ -314,7 +563,7 @@ const PRIOR_POSITIONS: f64 = 100.0;
 /// at (`positions[w]`: aligned symbols in blocks shared with another witness). With two
 /// witnesses only the site evidence can say which one is wrong, and sites without evidence
 /// leave the estimate where it is; with three or more the other witnesses' readings count.
-pub fn estimate_error_rates(sites: &[Site], positions: &[usize]) -> Vec<f64> {
+pub fn estimate_error_rates(sites: &[Site], positions: &[usize], vote_weight: f64) -> Vec<f64> {
     let text_sites: Vec<&Site> = sites.iter().filter(|s| !s.layout_only).collect();
     let mut error_rate: Vec<f64> = positions
         .iter()
@@ -323,7 +572,7 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize]) -> Vec<f64> {
     for _ in 0..500 {
         let mut wrong = vec![PRIOR_ERRORS; positions.len()];
         for site in &text_sites {
-            let (q, _) = posterior(site, &error_rate);
+            let (q, _) = posterior(site, &error_rate, vote_weight);
             for (c, candidate) in site.candidates.iter().enumerate() {
                 for &w in &candidate.witnesses {
                     wrong[w] += 1.0 - q[c];
@@ -355,11 +604,11 @@ fn witnesses_at(site: &Site) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// For each witness, the expected share of its readings at text sites that are right.
-fn reliability_at_sites(sites: &[Site], error_rate: &[f64]) -> Vec<f64> {
+fn reliability_at_sites(sites: &[Site], error_rate: &[f64], vote_weight: f64) -> Vec<f64> {
     let mut right = vec![0.0; error_rate.len()];
     let mut seen = vec![0.0; error_rate.len()];
     for site in sites.iter().filter(|s| !s.layout_only) {
-        let (q, _) = posterior(site, error_rate);
+        let (q, _) = posterior(site, error_rate, vote_weight);
         for (c, candidate) in site.candidates.iter().enumerate() {
             for &w in &candidate.witnesses {
                 right[w] += q[c];
@@ -374,15 +623,100 @@ fn reliability_at_sites(sites: &[Site], error_rate: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// Which script `none_bias` row applies: 0 where the site's context is Chinese.
+fn none_script(site: &Site) -> usize {
+    let text = format!("{}{}", site.left_context, site.right_context);
+    let wide = text
+        .chars()
+        .filter(|&c| crate::normalize::is_wide(c))
+        .count();
+    usize::from(wide * 2 < text.chars().count())
+}
+
+/// Which `none_bias` applies: how the two likeliest readings differ.
+fn none_class(site: &Site) -> usize {
+    let mut order: Vec<usize> = (0..site.candidates.len()).collect();
+    order.sort_by(|&a, &b| site.posterior[b].total_cmp(&site.posterior[a]));
+    if order.len() < 2 {
+        return 2;
+    }
+    let key = |i: usize| site.candidates[i].key.replace('\n', "");
+    match difference(&key(order[0]), &key(order[1])) {
+        Difference::Confusion => 0,
+        Difference::Slip => 1,
+        Difference::Other => 2,
+    }
+}
+
+/// Prior log-odds that no candidate is right at a site, from the witnesses' error rates:
+/// with q_c the chance that all supporters of candidate c erred, the odds of "all wrong"
+/// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d.
+fn none_base_log_odds(site: &Site, error_rate: &[f64]) -> f64 {
+    let q: Vec<f64> = site
+        .candidates
+        .iter()
+        .map(|c| c.witnesses.iter().map(|&w| error_rate[w]).product())
+        .collect();
+    let all: f64 = q.iter().product();
+    let one: f64 = (0..q.len())
+        .map(|c| {
+            (1.0 - q[c])
+                * q.iter()
+                    .enumerate()
+                    .filter(|&(d, _)| d != c)
+                    .map(|(_, x)| x)
+                    .product::<f64>()
+        })
+        .sum();
+    (all.max(1e-300) / one.max(1e-300)).ln().clamp(-30.0, 30.0)
+}
+
+/// Probability that no candidate is right: the base odds corrected by a bias fitted per
+/// difference class (sites whose readings are different words are more often garbled in
+/// every witness than single confusions are).
+fn none_probability(site: &Site, error_rate: &[f64], params: &DecisionParams) -> f64 {
+    if site.layout_only {
+        return 0.0;
+    }
+    let z = none_base_log_odds(site, error_rate)
+        + params.none_bias[none_script(site)][none_class(site)];
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-9, 1.0 - 1e-9);
+    (p / (1.0 - p)).ln()
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The site's `none` after Platt scaling: confidence = posterior[chosen] · (1 - none)
+/// equals σ(a · logit(posterior[chosen]) + c · logit(1 - none₀) + b).
+fn calibrated_none(site: &Site, none: f64, params: &DecisionParams) -> f64 {
+    let p = site.posterior[site.chosen];
+    let [a, c, b] = params.platt[3 * none_script(site) + none_class(site)];
+    let calibrated = sigmoid(a * logit(p) + c * logit(1.0 - none) + b).min(p);
+    if p > 0.0 { 1.0 - calibrated / p } else { none }
+}
+
 /// Decide every site: posterior, choice, and a one-line reason.
-pub fn decide(mut sites: Vec<Site>, positions: &[usize], labels: &[String]) -> Decisions {
-    let error_rate = estimate_error_rates(&sites, positions);
+pub fn decide(
+    mut sites: Vec<Site>,
+    positions: &[usize],
+    labels: &[String],
+    params: &DecisionParams,
+) -> Decisions {
+    let vw = params.vote_weight;
+    let error_rate = estimate_error_rates(&sites, positions, vw);
     // Reliability as reported: the share of a witness's readings at variant sites that the
     // model believes right.
-    let reliability = reliability_at_sites(&sites, &error_rate);
+    let reliability = reliability_at_sites(&sites, &error_rate, vw);
     for site in &mut sites {
-        let (q, votes) = posterior(site, &error_rate);
+        let (q, votes) = posterior(site, &error_rate, vw);
         site.posterior = q;
+        let none = none_probability(site, &error_rate, params);
         // Ties go to the candidate read by the most reliable witness, then by key order.
         let best_witness = |c: &Candidate| {
             c.witnesses
@@ -401,12 +735,14 @@ pub fn decide(mut sites: Vec<Site>, positions: &[usize], labels: &[String]) -> D
                     .then(b.cmp(&a))
             })
             .unwrap_or(0);
+        site.none = calibrated_none(site, none, params);
         site.reason = explain(site, &votes, &reliability, labels);
     }
     Decisions {
         sites,
         reliability,
         error_rate,
+        positions: positions.to_vec(),
     }
 }
 
@@ -456,7 +792,46 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             )
         }
     };
-    let kinds: [(f64, String, String); 4] = [
+    let lm_for = match other.features.lm_class.or(chosen.features.lm_class) {
+        Some(Difference::Confusion) => {
+            "reads more plausibly in context; the other reading looks like a typical confusion (look-alike or homophone)"
+        }
+        Some(Difference::Slip) => {
+            "reads more plausibly in context; the other reading looks like a slip (dropped, doubled, swapped or split)"
+        }
+        _ => "reads more plausibly in context",
+    };
+    let length_phrase = |cand: &Candidate, other: &Candidate, for_it: bool| {
+        let (longer, f) = if cand.key.chars().count() > other.key.chars().count() {
+            (true, &cand.features)
+        } else {
+            (false, &other.features)
+        };
+        let what = if f.spaces {
+            "a word split by a space"
+        } else if f.doubles {
+            "a doubled character"
+        } else if f.adds_words && !f.adds {
+            "dropped words are a little likelier than added ones"
+        } else {
+            "a dropped character is likelier than an added one"
+        };
+        match (for_it, longer, f.spaces || f.doubles) {
+            (true, true, false) => format!("longer: {what}"),
+            (true, false, _) => format!("shorter: the other reading has {what}"),
+            (true, true, true) => format!("has {what}"),
+            (false, _, _) => format!("length: {what}"),
+        }
+    };
+    let glossary_phrase = |cand: &Candidate, for_it: bool| {
+        let term = cand.features.glossary_term.clone().unwrap_or_default();
+        if for_it {
+            format!("contains the glossary term {term}")
+        } else {
+            format!("the other reading contains the glossary term {term}")
+        }
+    };
+    let kinds: [(f64, String, String); 6] = [
         (
             votes[c] - votes[r],
             vote_phrase(chosen, true),
@@ -464,28 +839,38 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         ),
         (
             chosen.lm_evidence - other.lm_evidence,
-            "reads more plausibly in context".into(),
+            lm_for.into(),
             "the language model prefers the other reading".into(),
         ),
         (
             chosen.length_evidence - other.length_evidence,
-            "longer: a dropped character is likelier than an added one".into(),
-            "the other reading is longer".into(),
+            length_phrase(chosen, other, true),
+            length_phrase(chosen, other, false),
         ),
         (
             chosen.layout_evidence - other.layout_evidence,
             "from a witness with explicit paragraphs".into(),
             "the other reading is from a witness with explicit paragraphs".into(),
         ),
+        (
+            chosen.consistency_evidence - other.consistency_evidence,
+            "the same phrase occurs elsewhere in the document".into(),
+            "the other reading's phrase occurs elsewhere in the document".into(),
+        ),
+        (
+            chosen.glossary_evidence - other.glossary_evidence,
+            glossary_phrase(chosen, true),
+            glossary_phrase(other, false),
+        ),
     ];
     let strongest_for = kinds
         .iter()
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("four kinds");
+        .expect("six kinds");
     let strongest_against = kinds
         .iter()
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("four kinds");
+        .expect("six kinds");
     let mut reason = if strongest_for.0 > 0.0 {
         strongest_for.1.clone()
     } else {
@@ -495,4 +880,427 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         reason = format!("{reason}; against: {}", strongest_against.2);
     }
     reason
+}
+
+/// One simulated document for fitting: its sites (with features), the compared positions
+/// of each witness, and the index of the true candidate at each site where it is known.
+#[derive(Debug, Clone)]
+pub struct TrainingDoc {
+    pub sites: Vec<Site>,
+    pub positions: Vec<usize>,
+    pub labels: Vec<Option<usize>>,
+    /// Was the decision of the run right at each site, as `reconcile eval` judges it (for
+    /// the final calibration)?
+    pub correct: Vec<Option<bool>>,
+}
+
+impl TrainingDoc {
+    pub fn from_decisions(
+        decisions: &Decisions,
+        labels: Vec<Option<usize>>,
+        correct: Vec<Option<bool>>,
+    ) -> TrainingDoc {
+        TrainingDoc {
+            sites: decisions.sites.clone(),
+            positions: decisions.positions.clone(),
+            labels,
+            correct,
+        }
+    }
+}
+
+/// Number of fitted weights: LM (confusion), LM (slip), adds, doubles, spaces,
+/// consistency, votes.
+const FITTED: usize = 7;
+
+fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
+    [
+        p.lm_weight_confusion,
+        p.lm_weight_slip,
+        p.length_prior,
+        p.doubled_prior,
+        p.space_prior,
+        p.consistency_weight,
+        p.vote_weight,
+    ]
+}
+
+fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
+    DecisionParams {
+        lm_weight_confusion: v[0],
+        lm_weight_slip: v[1],
+        length_prior: v[2],
+        doubled_prior: v[3],
+        space_prior: v[4],
+        consistency_weight: v[5],
+        vote_weight: v[6],
+        ..base.clone()
+    }
+}
+
+/// Per labelled site: for each candidate the fitted features g and the fixed offset
+/// (evidence not fitted), and the label.
+type Design = Vec<(Vec<([f64; FITTED], f64)>, usize)>;
+
+fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
+    let mut rows = Vec::new();
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, params);
+        }
+        let error_rate = estimate_error_rates(&sites, &doc.positions, params.vote_weight);
+        for (site, label) in sites.iter().zip(&doc.labels) {
+            let Some(label) = *label else { continue };
+            if site.layout_only {
+                continue;
+            }
+            let votes = vote_terms(site, &error_rate);
+            let row = site
+                .candidates
+                .iter()
+                .zip(&votes)
+                .map(|(c, &v)| {
+                    let f = &c.features;
+                    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+                    let mut g = [0.0; FITTED];
+                    match f.lm_class {
+                        Some(Difference::Confusion) => g[0] = f.lm.max(-params.lm_cap_confusion),
+                        Some(Difference::Slip) => g[1] = f.lm.max(-params.lm_cap_slip),
+                        _ => {}
+                    }
+                    g[2] = flag(f.adds);
+                    g[3] = flag(f.doubles);
+                    g[4] = flag(f.spaces);
+                    g[5] = f.consistency;
+                    g[6] = v;
+                    let offset = lm_other(f, params)
+                        + c.layout_evidence
+                        + c.glossary_evidence
+                        + if f.adds_words {
+                            params.words_length_prior
+                        } else {
+                            0.0
+                        };
+                    (g, offset)
+                })
+                .collect();
+            rows.push((row, label));
+        }
+    }
+    rows
+}
+
+/// The part of the LM evidence that is not fitted (readings that differ by whole words).
+fn lm_other(f: &Features, params: &DecisionParams) -> f64 {
+    match f.lm_class {
+        Some(Difference::Confusion) | Some(Difference::Slip) => 0.0,
+        _ => params.lm_weight_other * f.lm.max(-params.lm_cap_other),
+    }
+}
+
+/// Mean log-likelihood of the labels, its gradient and Hessian at θ.
+fn likelihood(
+    rows: &Design,
+    theta: &[f64; FITTED],
+) -> (f64, [f64; FITTED], [[f64; FITTED]; FITTED]) {
+    let mut ll = 0.0;
+    let mut grad = [0.0; FITTED];
+    let mut hess = [[0.0; FITTED]; FITTED];
+    for (cands, label) in rows {
+        let logits: Vec<f64> = cands
+            .iter()
+            .map(|(g, off)| off + g.iter().zip(theta).map(|(a, b)| a * b).sum::<f64>())
+            .collect();
+        let p = softmax(&logits);
+        ll += p[*label].max(1e-300).ln();
+        let mut mean = [0.0; FITTED];
+        for (pc, (g, _)) in p.iter().zip(cands) {
+            for k in 0..FITTED {
+                mean[k] += pc * g[k];
+            }
+        }
+        for k in 0..FITTED {
+            grad[k] += cands[*label].0[k] - mean[k];
+        }
+        for (pc, (g, _)) in p.iter().zip(cands) {
+            for i in 0..FITTED {
+                for j in 0..FITTED {
+                    hess[i][j] -= pc * (g[i] - mean[i]) * (g[j] - mean[j]);
+                }
+            }
+        }
+    }
+    let n = rows.len().max(1) as f64;
+    ll /= n;
+    grad.iter_mut().for_each(|g| *g /= n);
+    hess.iter_mut().flatten().for_each(|h| *h /= n);
+    (ll, grad, hess)
+}
+
+/// Solve A x = b (A symmetric positive definite after the ridge) by Gaussian elimination.
+fn solve(mut a: [[f64; FITTED]; FITTED], mut b: [f64; FITTED]) -> [f64; FITTED] {
+    for col in 0..FITTED {
+        let pivot = (col..FITTED)
+            .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
+            .unwrap_or(col);
+        a.swap(col, pivot);
+        b.swap(col, pivot);
+        let d = a[col][col];
+        if d.abs() < 1e-12 {
+            continue;
+        }
+        for row in 0..FITTED {
+            if row != col {
+                let f = a[row][col] / d;
+                let pivot_row = a[col];
+                for (x, p) in a[row].iter_mut().zip(pivot_row) {
+                    *x -= f * p;
+                }
+                b[row] -= f * b[col];
+            }
+        }
+    }
+    let mut x = [0.0; FITTED];
+    for i in 0..FITTED {
+        x[i] = if a[i][i].abs() < 1e-12 {
+            0.0
+        } else {
+            b[i] / a[i][i]
+        };
+    }
+    x
+}
+
+/// Ridge penalty (per site) keeping weights of rarely seen features near zero.
+const RIDGE: f64 = 1e-3;
+
+/// Newton's method on the penalised mean log-likelihood, from `theta`.
+fn newton(rows: &Design, mut theta: [f64; FITTED]) -> ([f64; FITTED], f64) {
+    let penalised = |t: &[f64; FITTED]| {
+        likelihood(rows, t).0 - RIDGE * t.iter().map(|x| x * x).sum::<f64>() / 2.0
+    };
+    let mut current = penalised(&theta);
+    for _ in 0..50 {
+        let (_, mut grad, mut hess) = likelihood(rows, &theta);
+        for k in 0..FITTED {
+            grad[k] -= RIDGE * theta[k];
+            hess[k][k] -= RIDGE;
+        }
+        let neg: [[f64; FITTED]; FITTED] = hess.map(|row| row.map(|h| -h));
+        let step = solve(neg, grad);
+        let mut scale = 1.0;
+        let mut improved = false;
+        while scale > 1e-4 {
+            let mut next = theta;
+            for k in 0..FITTED {
+                next[k] += scale * step[k];
+            }
+            let value = penalised(&next);
+            if value > current {
+                theta = next;
+                improved = value - current > 1e-9;
+                current = value;
+                break;
+            }
+            scale /= 2.0;
+        }
+        if !improved {
+            break;
+        }
+    }
+    (theta, current)
+}
+
+/// Fit the evidence weights by maximum likelihood of the true readings on `docs`,
+/// alternating with the reliability estimate (which depends on the weights), and choosing
+/// the LM caps from a small grid. Returns the parameters and the mean log-likelihood.
+pub fn fit(docs: &[TrainingDoc], start: &DecisionParams) -> (DecisionParams, f64) {
+    let caps = [2.0, 4.0, 8.0, 16.0];
+    let mut best: Option<(DecisionParams, f64)> = None;
+    for &cc in &caps {
+        for &cs in &caps {
+            let mut params = DecisionParams {
+                lm_cap_confusion: cc,
+                lm_cap_slip: cs,
+                ..start.clone()
+            };
+            let mut ll = f64::NEG_INFINITY;
+            for _ in 0..4 {
+                let rows = design(docs, &params);
+                let (theta, value) = newton(&rows, to_vector(&params));
+                params = from_vector(&params, &theta);
+                ll = value;
+            }
+            if best.as_ref().is_none_or(|b| ll > b.1) {
+                best = Some((params, ll));
+            }
+        }
+    }
+    let (mut params, ll) = best.expect("a grid point");
+    params.none_bias = fit_none_bias(docs, &params);
+    params.platt = fit_platt(docs, &params);
+    (params, ll)
+}
+
+/// Fit `none_bias` by maximum likelihood: at every text site, was no candidate right?
+/// (Sites without a label, where no candidate matches the truth, are the positives.)
+pub fn fit_none_bias(docs: &[TrainingDoc], params: &DecisionParams) -> [[f64; 3]; 2] {
+    // Per script and class: (base log-odds, outcome) pairs.
+    let mut data: [Vec<(f64, bool)>; 6] = Default::default();
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, params);
+        }
+        let error_rate = estimate_error_rates(&sites, &doc.positions, params.vote_weight);
+        for (site, label) in sites.iter_mut().zip(&doc.labels) {
+            if site.layout_only {
+                continue;
+            }
+            site.posterior = posterior(site, &error_rate, params.vote_weight).0;
+            let class = 3 * none_script(site) + none_class(site);
+            data[class].push((none_base_log_odds(site, &error_rate), label.is_none()));
+        }
+    }
+    let b = data.map(|rows| {
+        // One-dimensional Newton on the intercept, with a weak pull towards zero.
+        let mut b = 0.0;
+        for _ in 0..50 {
+            let (mut g, mut h) = (-1e-3 * b, -1e-3);
+            for &(z, y) in &rows {
+                let p = 1.0 / (1.0 + (-(z + b)).exp());
+                g += f64::from(u8::from(y)) - p;
+                h -= p * (1.0 - p);
+            }
+            let step = (g / h).clamp(-2.0, 2.0);
+            b -= step;
+            if step.abs() < 1e-9 {
+                break;
+            }
+        }
+        b
+    });
+    [[b[0], b[1], b[2]], [b[3], b[4], b[5]]]
+}
+
+/// Mean log-likelihood of the true readings under `params` (for held-out checks).
+pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64 {
+    likelihood(&design(docs, params), &to_vector(params)).0
+}
+
+/// Fit the Platt scaling of the confidence by maximum likelihood of "the chosen reading
+/// is right" over the labelled and unlabelled text sites (no label: no reading is right).
+pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [[f64; 3]; 6] {
+    let unscaled = DecisionParams {
+        platt: [[1.0, 1.0, 0.0]; 6],
+        ..params.clone()
+    };
+    let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
+    // (features [logit p, logit(1 - none), 1], outcome)
+    let mut rows: Vec<([f64; 3], bool, usize)> = Vec::new();
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, &unscaled);
+        }
+        let n = doc.positions.len();
+        let decided = decide(sites, &doc.positions, &labels[..n.min(16)], &unscaled);
+        for ((site, label), correct) in decided.sites.iter().zip(&doc.labels).zip(&doc.correct) {
+            // Judged as `eval` judges (the chosen reading's output against the truth);
+            // where eval did not judge, by the label.
+            let right = correct.unwrap_or(*label == Some(site.chosen));
+            if !site.layout_only {
+                let x = [
+                    logit(site.posterior[site.chosen]),
+                    logit(1.0 - none_probability(site, &decided.error_rate, &unscaled)),
+                    1.0,
+                ];
+                rows.push((x, right, 3 * none_script(site) + none_class(site)));
+            }
+        }
+    }
+    let pooled = platt_newton(rows.iter().map(|r| (r.0, r.1)).collect());
+    let mut out = [pooled; 6];
+    for (g, slot) in out.iter_mut().enumerate() {
+        let group: Vec<([f64; 3], bool)> = rows
+            .iter()
+            .filter(|r| r.2 == g)
+            .map(|r| (r.0, r.1))
+            .collect();
+        // Small groups keep the pooled scaling.
+        if group.len() >= 200 {
+            *slot = platt_newton(group);
+        }
+    }
+    out
+}
+
+/// Logistic regression y ~ σ(w · x) by Newton's method.
+fn platt_newton(rows: Vec<([f64; 3], bool)>) -> [f64; 3] {
+    let mut w = [1.0, 1.0, 0.0];
+    for _ in 0..100 {
+        let mut g = [0.0; 3];
+        let mut h = [[0.0; 3]; 3];
+        for (x, y) in &rows {
+            let p = sigmoid(x.iter().zip(&w).map(|(a, b)| a * b).sum());
+            let r = f64::from(u8::from(*y)) - p;
+            for i in 0..3 {
+                g[i] += r * x[i];
+                for j in 0..3 {
+                    h[i][j] += p * (1.0 - p) * x[i] * x[j];
+                }
+            }
+        }
+        for (i, row) in h.iter_mut().enumerate() {
+            row[i] += 1e-6;
+        }
+        let mut a = [[0.0; FITTED]; FITTED];
+        let mut b = [0.0; FITTED];
+        for (i, row) in a.iter_mut().enumerate() {
+            row[i] = 1.0;
+        }
+        for i in 0..3 {
+            b[i] = g[i];
+            for j in 0..3 {
+                a[i][j] = h[i][j];
+            }
+        }
+        let step = solve(a, b);
+        let mut moved = 0.0;
+        for i in 0..3 {
+            let d = step[i].clamp(-1.0, 1.0);
+            w[i] += d;
+            moved += d.abs();
+        }
+        if moved < 1e-9 {
+            break;
+        }
+    }
+    w
+}
+
+/// Mean log loss of the reported confidence against `eval`'s judgement of the chosen
+/// reading (for comparing calibrations on a check set).
+pub fn confidence_log_loss(docs: &[TrainingDoc], params: &DecisionParams) -> f64 {
+    let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
+    let (mut loss, mut n) = (0.0, 0usize);
+    for doc in docs {
+        let mut sites = doc.sites.clone();
+        for s in &mut sites {
+            apply_params(s, params);
+        }
+        let k = doc.positions.len();
+        let decided = decide(sites, &doc.positions, &labels[..k.min(16)], params);
+        for ((site, label), correct) in decided.sites.iter().zip(&doc.labels).zip(&doc.correct) {
+            if site.layout_only {
+                continue;
+            }
+            let right = correct.unwrap_or(*label == Some(site.chosen));
+            let c = site.confidence().clamp(1e-9, 1.0 - 1e-9);
+            loss -= if right { c.ln() } else { (1.0 - c).ln() };
+            n += 1;
+        }
+    }
+    loss / n.max(1) as f64
 }

@@ -38,6 +38,12 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 const EMBEDDED_CHINESE_WORD_FREQ: &str = include_str!("../data/zh_word_freq.txt");
 const EMBEDDED_ENGLISH_WORD_FREQ: &str = include_str!("../data/en_word_freq.txt");
 
+/// The embedded word-frequency lists (Chinese, English) in `word freq` lines, for other
+/// modules that need the vocabulary (e.g. the noise simulator's word substitutions).
+pub fn embedded_word_lists() -> (&'static str, &'static str) {
+    (EMBEDDED_CHINESE_WORD_FREQ, EMBEDDED_ENGLISH_WORD_FREQ)
+}
+
 /// Longest Chinese word (in characters) the segmenter looks for. The embedded dictionary's
 /// longest entries have 16 characters; the cap bounds the work per character on any input.
 const MAX_CHINESE_WORD_CHARS: usize = 16;

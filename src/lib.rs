@@ -5,6 +5,7 @@ pub mod align;
 pub mod batch;
 pub mod blocks;
 pub mod collate;
+pub mod confusion;
 pub mod decide;
 pub mod eval;
 pub mod glossary;
@@ -56,6 +57,8 @@ impl Default for Options {
 pub struct Reconciliation {
     pub text: String,
     pub report: report::Report,
+    /// The decisions behind the report (sites with their features), for evaluation.
+    pub decisions: decide::Decisions,
 }
 
 impl Plausibility for language_model::LanguageModel {
@@ -125,6 +128,7 @@ pub fn reconcile_with_model(
         &explicit_paragraphs,
         model,
         &options.params,
+        &options.glossary,
     );
     let labels: Vec<String> = witnesses.iter().map(|w| w.label.clone()).collect();
     // Characters of each witness that were compared with another witness.
@@ -147,7 +151,7 @@ pub fn reconcile_with_model(
             }
         }
     }
-    let mut decisions = decide::decide(sites, &positions, &labels);
+    let mut decisions = decide::decide(sites, &positions, &labels, &options.params);
     let applied = options
         .reviewer_decisions
         .as_ref()
@@ -175,6 +179,7 @@ pub fn reconcile_with_model(
     Ok(Reconciliation {
         text: rendered.text,
         report,
+        decisions,
     })
 }
 
@@ -223,7 +228,12 @@ fn identical(witnesses: &[Witness], options: &Options) -> Option<Reconciliation>
         group_spans.push(Some(start..chars));
     }
     let labels: Vec<String> = witnesses.iter().map(|w| w.label.clone()).collect();
-    let decisions = decide::decide(Vec::new(), &vec![total; witnesses.len()], &labels);
+    let decisions = decide::decide(
+        Vec::new(),
+        &vec![total; witnesses.len()],
+        &labels,
+        &options.params,
+    );
     let rendered = render::Rendered {
         text: first.text.clone(),
         group_spans,
@@ -242,5 +252,6 @@ fn identical(witnesses: &[Witness], options: &Options) -> Option<Reconciliation>
     Some(Reconciliation {
         text: rendered.text,
         report,
+        decisions,
     })
 }

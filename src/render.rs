@@ -74,8 +74,35 @@ pub fn render(
     };
     let mut group_spans = vec![None; groups.len()];
     let mut site_spans = vec![None; decisions.sites.len()];
+    // Text of the blocks every witness has, to recognise a running header (a title
+    // repeated on a page) among the blocks only one witness has.
+    let shared: Vec<&[u32]> = groups
+        .iter()
+        .zip(collations)
+        .filter(|(g, _)| g.members.len() == witnesses.len() && g.members.len() > 1)
+        .flat_map(|(_, c)| c.streams.iter().map(|s| s.symbols.as_slice()))
+        .collect();
     for (g, (group, collation)) in groups.iter().zip(collations).enumerate() {
-        if !keep_unmatched && group.placement != Placement::Matched {
+        // A block only one witness has is left out when the others outvote it (three or
+        // more witnesses), when it interrupts a paragraph and repeats (up to a fifth of
+        // its symbols) a short block every witness has (a running header), or when it is a bare page number;
+        // otherwise nothing says it is not missing text, so it stays.
+        let single = group.members.len() == 1;
+        // The header may carry its own transcription errors: near-equal is enough.
+        let header = group.placement == Placement::Interrupting
+            && shared.iter().any(|s| {
+                let h = collation.streams[0].symbols.as_slice();
+                h.len() <= 80
+                    && s.len() <= 80
+                    && crate::eval::levenshtein(h, s) * 5 <= h.len().max(s.len())
+            });
+        // A page number ("- 21 -", "12"): no letter or ideograph at all.
+        let page_number = collation.streams[0]
+            .symbols
+            .iter()
+            .all(|&s| char::from_u32(s).is_some_and(|c| !c.is_alphabetic()));
+        let outvoted = single && (witnesses.len() >= 3 || header || page_number);
+        if (!keep_unmatched || outvoted) && group.placement != Placement::Matched {
             continue;
         }
         if out.chars > 0 {

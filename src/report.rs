@@ -116,6 +116,10 @@ pub struct Evidence {
     pub language_model: f64,
     pub length: f64,
     pub layout: f64,
+    /// The reading's phrase occurs elsewhere in the documents.
+    pub consistency: f64,
+    /// The reading contains a glossary term its rival lacks.
+    pub glossary: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -282,6 +286,8 @@ pub fn build(
                         language_model: round(c.lm_evidence),
                         length: round(c.length_evidence),
                         layout: round(c.layout_evidence),
+                        consistency: round(c.consistency_evidence),
+                        glossary: round(c.glossary_evidence),
                     },
                 })
                 .collect();
@@ -296,6 +302,8 @@ pub fn build(
                             language_model: 0.0,
                             length: 0.0,
                             layout: 0.0,
+                            consistency: 0.0,
+                            glossary: 0.0,
                         },
                     });
                     (text.clone(), candidates.len() - 1)

@@ -271,6 +271,8 @@ fn decide_site(site: &mut Site, effect: Effect) {
             site.posterior = vec![0.0; site.candidates.len()];
         }
     }
+    // The reviewer's reading is certain: no "none of the readings is right" mass remains.
+    site.none = 0.0;
     site.reason = DECIDED_BY_REVIEWER.to_string();
 }
 
@@ -943,9 +945,13 @@ mod tests {
                     lm_evidence: 0.0,
                     length_evidence: 0.0,
                     layout_evidence: 0.0,
+                    consistency_evidence: 0.0,
+                    glossary_evidence: 0.0,
+                    features: Default::default(),
                 })
                 .collect(),
             posterior: vec![1.0 / n as f64; n],
+            none: 0.0,
             chosen,
             reason: "automatic".into(),
             reviewer_text: None,
@@ -957,6 +963,7 @@ mod tests {
             sites,
             reliability: vec![0.5, 0.5],
             error_rate: vec![0.01, 0.01],
+            positions: vec![100, 100],
         }
     }
 

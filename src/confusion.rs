@@ -1,0 +1,157 @@
+//! Confusion data shared by the decision model and the noise simulator: visually similar
+//! Chinese characters, Chinese homophones (toneless pinyin) and Latin OCR confusions.
+//! Provenance and licences of the data files are in data/README.md.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+const VISUAL: &str = include_str!("../data/zh_visual_confusions.txt");
+const HOMOPHONES: &str = include_str!("../data/zh_homophones.txt");
+const OCR: &str = include_str!("../data/en_ocr_confusions.txt");
+
+/// The parsed tables.
+#[derive(Debug)]
+pub struct Confusions {
+    /// Character -> visually similar characters (形近字).
+    pub visual: HashMap<char, Vec<char>>,
+    /// Character -> characters with the same toneless pinyin, most frequent first.
+    pub homophones: HashMap<char, Vec<char>>,
+    /// Latin OCR confusions: (read as, written) pairs such as ("rn", "m").
+    pub ocr: Vec<(String, String)>,
+    ocr_set: HashSet<(String, String)>,
+}
+
+/// The embedded tables, parsed once.
+pub fn tables() -> &'static Confusions {
+    static T: OnceLock<Confusions> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut visual: HashMap<char, Vec<char>> = HashMap::new();
+        for line in VISUAL.lines().filter(|l| !l.starts_with('#')) {
+            let group: Vec<char> = line.split('\t').filter_map(|f| f.chars().next()).collect();
+            for &c in &group {
+                visual
+                    .entry(c)
+                    .or_default()
+                    .extend(group.iter().filter(|&&d| d != c));
+            }
+        }
+        for v in visual.values_mut() {
+            let mut seen = HashSet::new();
+            v.retain(|c| seen.insert(*c));
+        }
+        let mut homophones: HashMap<char, Vec<char>> = HashMap::new();
+        for line in HOMOPHONES.lines().filter(|l| !l.starts_with('#')) {
+            let Some((_, chars)) = line.split_once('\t') else {
+                continue;
+            };
+            let group: Vec<char> = chars.chars().collect();
+            for &c in &group {
+                homophones.insert(c, group.iter().copied().filter(|&d| d != c).collect());
+            }
+        }
+        let ocr: Vec<(String, String)> = OCR
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let ocr_set = ocr
+            .iter()
+            .flat_map(|(a, b)| [(a.clone(), b.clone()), (b.clone(), a.clone())])
+            .collect();
+        Confusions {
+            visual,
+            homophones,
+            ocr,
+            ocr_set,
+        }
+    })
+}
+
+impl Confusions {
+    /// Are two single characters a known confusion (visual, homophone or OCR, either way)?
+    pub fn chars_confusable(&self, a: char, b: char) -> bool {
+        self.visual.get(&a).is_some_and(|v| v.contains(&b))
+            || self.visual.get(&b).is_some_and(|v| v.contains(&a))
+            || self.homophones.get(&a).is_some_and(|v| v.contains(&b))
+            || self.ocr_pair(&a.to_string(), &b.to_string())
+    }
+
+    /// Is (a, b) a listed Latin OCR confusion, either way?
+    pub fn ocr_pair(&self, a: &str, b: &str) -> bool {
+        self.ocr_set.contains(&(a.to_string(), b.to_string()))
+    }
+}
+
+/// How two readings of a site differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difference {
+    /// One known confusion: a visually similar character, a homophone, an OCR confusion.
+    Confusion,
+    /// Another mechanical slip: one character dropped, doubled or inserted, two swapped, or
+    /// only spaces differ.
+    Slip,
+    /// Anything else, including a one-character substitution outside the confusion
+    /// tables: different words, which a rewriting witness writes fluently.
+    Other,
+}
+
+/// Classify the difference between two readings (folded keys).
+pub fn difference(a: &str, b: &str) -> Difference {
+    let t = tables();
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    if squeeze(a) == squeeze(b) {
+        return Difference::Slip;
+    }
+    let x: Vec<char> = a.chars().collect();
+    let y: Vec<char> = b.chars().collect();
+    let pre = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let suf = x[pre..]
+        .iter()
+        .rev()
+        .zip(y[pre..].iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count();
+    let dx: String = x[pre..x.len() - suf].iter().collect();
+    let dy: String = y[pre..y.len() - suf].iter().collect();
+    let (nx, ny) = (dx.chars().count(), dy.chars().count());
+    if nx == 1 && ny == 1 {
+        let (p, q) = (dx.chars().next().unwrap(), dy.chars().next().unwrap());
+        // A substitution outside the confusion tables is a different word, not a slip.
+        return if t.chars_confusable(p, q) {
+            Difference::Confusion
+        } else {
+            Difference::Other
+        };
+    }
+    if t.ocr_pair(&dx, &dy) {
+        return Difference::Confusion;
+    }
+    if nx + ny == 1 {
+        return Difference::Slip;
+    }
+    if nx == 2 && ny == 2 {
+        let (p, q): (Vec<char>, Vec<char>) = (dx.chars().collect(), dy.chars().collect());
+        if p[0] == q[1] && p[1] == q[0] {
+            return Difference::Slip;
+        }
+    }
+    Difference::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_classified() {
+        assert_eq!(difference("rnajor", "major"), Difference::Confusion);
+        assert_eq!(difference("原则", "源则"), Difference::Confusion);
+        assert_eq!(difference("the m", "them"), Difference::Slip);
+        assert_eq!(difference("前行", "前"), Difference::Slip);
+        assert_eq!(difference("ab", "ba"), Difference::Slip);
+        assert_eq!(difference("前行", "奋进"), Difference::Other);
+        assert_eq!(difference("窃取", "窃密"), Difference::Other);
+        assert_eq!(difference("检察", "法"), Difference::Other);
+    }
+}
