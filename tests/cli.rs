@@ -27,7 +27,10 @@ fn workdir() -> tempfile::TempDir {
 }
 
 fn entries(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     v.sort();
     v
 }
@@ -35,15 +38,32 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn writes_text_report_and_summary() {
     let dir = workdir();
-    let o = reconcile_cmd(&["a.txt", "b.txt", "-o", "clean.txt", "--report", "report.json"], dir.path());
+    let o = reconcile_cmd(
+        &[
+            "a.txt",
+            "b.txt",
+            "-o",
+            "clean.txt",
+            "--report",
+            "report.json",
+        ],
+        dir.path(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(dir.path().join("clean.txt")).unwrap();
     assert!(text.contains("审结权健传销案"));
     let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
     assert_eq!(report["schema_version"], 1);
     let err = stderr(&o);
-    for needle in ["2 witnesses", "blocks:", "variant sites:", "flagged for review", "overall confidence:"] {
+    for needle in [
+        "2 witnesses",
+        "blocks:",
+        "variant sites:",
+        "flagged for review",
+        "overall confidence:",
+    ] {
         assert!(err.contains(needle), "summary lacks {needle}: {err}");
     }
 }
@@ -53,7 +73,11 @@ fn dash_writes_to_standard_output() {
     let dir = workdir();
     let o = reconcile_cmd(&["a.txt", "b.txt", "-o", "-"], dir.path());
     assert!(o.status.success());
-    assert!(String::from_utf8(o.stdout).unwrap().contains("会同最高人民检察院出台"));
+    assert!(
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .contains("会同最高人民检察院出台")
+    );
     assert_eq!(entries(dir.path()).len(), 2, "nothing but the inputs");
 }
 
@@ -71,35 +95,53 @@ fn refused(args: &[&str], message: &str) {
     std::fs::write(dir.path().join("blank.txt"), " \n\u{3000}\n").unwrap();
     std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 au lait").unwrap();
     std::fs::create_dir(dir.path().join("folder")).unwrap();
-    let before: Vec<(PathBuf, Vec<u8>)> =
-        entries(dir.path()).into_iter().filter(|p| p.is_file()).map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect();
+    let before: Vec<(PathBuf, Vec<u8>)> = entries(dir.path())
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
     let o = reconcile_cmd(args, dir.path());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains(message), "expected {message:?} in {err:?}");
-    let after: Vec<(PathBuf, Vec<u8>)> =
-        entries(dir.path()).into_iter().filter(|p| p.is_file()).map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect();
+    let after: Vec<(PathBuf, Vec<u8>)> = entries(dir.path())
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
     assert_eq!(before, after, "files changed or appeared");
 }
 
 #[test]
 fn missing_file() {
-    refused(&["a.txt", "nope.txt", "-o", "out.txt"], "nope.txt: no such file");
+    refused(
+        &["a.txt", "nope.txt", "-o", "out.txt"],
+        "nope.txt: no such file",
+    );
 }
 
 #[test]
 fn directory_as_witness() {
-    refused(&["a.txt", "folder", "-o", "out.txt"], "folder: is a directory, not a text file");
+    refused(
+        &["a.txt", "folder", "-o", "out.txt"],
+        "folder: is a directory, not a text file",
+    );
 }
 
 #[test]
 fn empty_file() {
-    refused(&["a.txt", "empty.txt", "-o", "out.txt"], "empty.txt: the file is empty");
+    refused(
+        &["a.txt", "empty.txt", "-o", "out.txt"],
+        "empty.txt: the file is empty",
+    );
 }
 
 #[test]
 fn whitespace_only_file() {
-    refused(&["a.txt", "blank.txt", "-o", "out.txt"], "blank.txt: contains only whitespace");
+    refused(
+        &["a.txt", "blank.txt", "-o", "out.txt"],
+        "blank.txt: contains only whitespace",
+    );
 }
 
 #[test]
@@ -109,32 +151,56 @@ fn fewer_than_two_witnesses() {
 
 #[test]
 fn output_naming_an_input() {
-    refused(&["a.txt", "b.txt", "-o", "./b.txt"], "output would overwrite input witness b.txt");
+    refused(
+        &["a.txt", "b.txt", "-o", "./b.txt"],
+        "output would overwrite input witness b.txt",
+    );
 }
 
 #[test]
 fn report_naming_an_input() {
-    refused(&["a.txt", "b.txt", "-o", "out.txt", "--report", "a.txt"], "output would overwrite input witness a.txt");
+    refused(
+        &["a.txt", "b.txt", "-o", "out.txt", "--report", "a.txt"],
+        "output would overwrite input witness a.txt",
+    );
 }
 
 #[test]
 fn output_in_a_missing_directory() {
-    refused(&["a.txt", "b.txt", "-o", "no/such/dir/out.txt"], "output directory no/such/dir does not exist");
+    refused(
+        &["a.txt", "b.txt", "-o", "no/such/dir/out.txt"],
+        "output directory no/such/dir does not exist",
+    );
 }
 
 #[test]
 fn not_utf8() {
-    refused(&["a.txt", "latin1.txt", "-o", "out.txt"], "latin1.txt: not valid UTF-8 at byte offset 3");
+    refused(
+        &["a.txt", "latin1.txt", "-o", "out.txt"],
+        "latin1.txt: not valid UTF-8 at byte offset 3",
+    );
 }
 
 #[test]
 fn unrelated_documents_are_refused_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("x.txt"), "天地玄黄，宇宙洪荒。日月盈昃，辰宿列张。寒来暑往，秋收冬藏。闰余成岁，律吕调阳。").unwrap();
-    std::fs::write(dir.path().join("y.txt"), "The quick brown fox jumps over the lazy dog, again and again, all day long.").unwrap();
+    std::fs::write(
+        dir.path().join("x.txt"),
+        "天地玄黄，宇宙洪荒。日月盈昃，辰宿列张。寒来暑往，秋收冬藏。闰余成岁，律吕调阳。",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("y.txt"),
+        "The quick brown fox jumps over the lazy dog, again and again, all day long.",
+    )
+    .unwrap();
     let o = reconcile_cmd(&["x.txt", "y.txt", "-o", "out.txt"], dir.path());
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("do not look like transcriptions of one document"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("do not look like transcriptions of one document"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!dir.path().join("out.txt").exists());
     let o = reconcile_cmd(&["x.txt", "y.txt", "-o", "out.txt", "--force"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
@@ -157,13 +223,23 @@ fn same_bytes_whatever_the_thread_count() {
     let run = |threads: &str| {
         let dir = workdir();
         let o = Command::new(env!("CARGO_BIN_EXE_reconcile"))
-            .args(["a.txt", "b.txt", "-o", "clean.txt", "--report", "report.json"])
+            .args([
+                "a.txt",
+                "b.txt",
+                "-o",
+                "clean.txt",
+                "--report",
+                "report.json",
+            ])
             .current_dir(dir.path())
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
         assert!(o.status.success());
-        (std::fs::read(dir.path().join("clean.txt")).unwrap(), std::fs::read(dir.path().join("report.json")).unwrap())
+        (
+            std::fs::read(dir.path().join("clean.txt")).unwrap(),
+            std::fs::read(dir.path().join("report.json")).unwrap(),
+        )
     };
     assert_eq!(run("1"), run("2"));
 }

@@ -9,16 +9,30 @@ const TRUTH_ZH: &str = "第一段。人民法院依法审理各类案件，切�
 #[test]
 fn three_witnesses_outvote_each_others_errors() {
     // Each witness has its own errors; every error is outvoted by the two others.
-    let a = TRUTH_ZH.replace("维护人民", "维护入民").replace("少跑腿", "少跑");
-    let b = TRUTH_ZH.replace("公平正义", "公平正意").replace("营造良好", "营造良");
-    let c = TRUTH_ZH.replace("深化诉讼", "深化诉松").replace("创新驱动", "创新驱功");
-    let witnesses = [witness_from("a", &a), witness_from("b", &b), witness_from("c", &c)];
+    let a = TRUTH_ZH
+        .replace("维护人民", "维护入民")
+        .replace("少跑腿", "少跑");
+    let b = TRUTH_ZH
+        .replace("公平正义", "公平正意")
+        .replace("营造良好", "营造良");
+    let c = TRUTH_ZH
+        .replace("深化诉讼", "深化诉松")
+        .replace("创新驱动", "创新驱功");
+    let witnesses = [
+        witness_from("a", &a),
+        witness_from("b", &b),
+        witness_from("c", &c),
+    ];
     let result = reconcile(&witnesses, &Options::default()).unwrap();
     assert_eq!(result.text, TRUTH_ZH);
     assert_eq!(result.report.summary.variant_sites, 6);
     for site in &result.report.sites {
         assert!(site.reason.contains("2 of 3 witnesses"), "{}", site.reason);
-        assert!(site.confidence > 0.9, "majority sites should be confident: {}", site.confidence);
+        assert!(
+            site.confidence > 0.9,
+            "majority sites should be confident: {}",
+            site.confidence
+        );
     }
 }
 
@@ -27,16 +41,33 @@ fn three_witnesses_with_the_corpus_pair() {
     // A third witness: 001 with two errors of its own, which 000 and 001 outvote, while the
     // third agrees with 001 where 000 is wrong.
     let b = witness(COURT_B);
-    let c_text = b.text.replacen("化危为机", "化危为基", 1).replacen("疫情防控取得重大战略成果", "疫情防控取得重大战果", 1);
+    let c_text = b.text.replacen("化危为机", "化危为基", 1).replacen(
+        "疫情防控取得重大战略成果",
+        "疫情防控取得重大战果",
+        1,
+    );
     assert_ne!(c_text, b.text);
-    let result = reconcile(&[witness(COURT_A), b, witness_from("c", &c_text)], &Options::default()).unwrap();
+    let result = reconcile(
+        &[witness(COURT_A), b, witness_from("c", &c_text)],
+        &Options::default(),
+    )
+    .unwrap();
     let text = squeeze(&result.text);
     assert!(text.contains("化危为机"));
     assert!(text.contains("疫情防控取得重大战略成果"));
     assert!(text.contains("审结权健传销案等涉众型经济犯罪案件"));
     assert!(text.contains("会同最高人民检察院出台惩治虚假诉讼意见"));
-    let quanjian = result.report.sites.iter().find(|s| s.chosen == "权健").unwrap();
-    assert!(quanjian.confidence > 0.9, "two witnesses against one: {}", quanjian.confidence);
+    let quanjian = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.chosen == "权健")
+        .unwrap();
+    assert!(
+        quanjian.confidence > 0.9,
+        "two witnesses against one: {}",
+        quanjian.confidence
+    );
 }
 
 const TRUTH_EN: &str = "The Supreme People's Procuratorate delivered a report on its work to the first meeting of the National People's Congress on the afternoon of the seventh.\n\nOver the past five years, the procuratorial organs handled a large number of criminal cases and strengthened the protection of the legitimate rights and interests of the people.\n\nThe report said that prosecutors will continue to improve the quality and efficiency of case handling, and serve the modernisation of the national governance system.\n";
@@ -74,18 +105,31 @@ fn english_pair_with_ocr_errors_and_hard_wraps() {
             .replace("legitimate", "1egitimate"),
         40,
     );
-    let result = reconcile(&[witness_from("a", &a), witness_from("b", &b)], &Options::default()).unwrap();
+    let result = reconcile(
+        &[witness_from("a", &a), witness_from("b", &b)],
+        &Options::default(),
+    )
+    .unwrap();
     assert_eq!(result.text, TRUTH_EN);
     assert_eq!(result.report.summary.blocks_matched, 3);
     assert_eq!(result.report.summary.variant_sites, 3);
-    assert!(result.report.witnesses[1].layout.starts_with("hard-wrapped"));
+    assert!(
+        result.report.witnesses[1]
+            .layout
+            .starts_with("hard-wrapped")
+    );
 }
 
 #[test]
 fn english_word_split_by_a_line_end_hyphen_is_joined() {
     let a = TRUTH_EN.to_string();
-    let wrapped = hard_wrap(TRUTH_EN, 44).replacen("procuratorial organs", "procura-\ntorial organs", 1);
-    let result = reconcile(&[witness_from("a", &a), witness_from("b", &wrapped)], &Options::default()).unwrap();
+    let wrapped =
+        hard_wrap(TRUTH_EN, 44).replacen("procuratorial organs", "procura-\ntorial organs", 1);
+    let result = reconcile(
+        &[witness_from("a", &a), witness_from("b", &wrapped)],
+        &Options::default(),
+    )
+    .unwrap();
     assert_eq!(result.text, TRUTH_EN);
     assert_eq!(result.report.summary.variant_sites, 0);
 }
