@@ -117,6 +117,40 @@ fn fold(grapheme: &str) -> String {
         .collect()
 }
 
+/// Quote styles that fold to the ASCII quotes.
+fn is_folded_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2018}'
+            | '\u{2019}'
+            | '\u{201A}'
+            | '\u{201B}'
+            | '\u{2032}'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{201E}'
+            | '\u{201F}'
+            | '\u{2033}'
+    )
+}
+
+/// The symbol of one grapheme: `table.intern(&fold(grapheme))`, without building the key
+/// when the grapheme is one character that folding leaves alone (almost all of them).
+fn fold_and_intern(table: &mut SymbolTable, grapheme: &str) -> Symbol {
+    let mut chars = grapheme.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        let stable = c.is_ascii()
+            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || (!is_folded_quote(c)
+                && unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                    == unicode_normalization::IsNormalized::Yes);
+        if stable {
+            return c as Symbol;
+        }
+    }
+    table.intern(&fold(grapheme))
+}
+
 /// Append the symbols of `text[range]` to `stream`, skipping the byte ranges in `skip`
 /// (sorted, e.g. line-end hyphens removed by unwrapping). Whitespace runs become one
 /// SPACE between two non-wide graphemes and vanish next to a wide one or at the ends.
@@ -158,8 +192,7 @@ pub fn normalize_into(
         {
             stream.push(SPACE, space);
         }
-        let key = fold(grapheme);
-        stream.push(table.intern(&key), start..end);
+        stream.push(fold_and_intern(table, grapheme), start..end);
         previous_wide = Some(wide);
     }
 }
@@ -201,6 +234,24 @@ mod tests {
         let s = normalize(&mut t, text);
         assert_eq!(&text[s.spans[1].clone()], "，");
         assert_eq!(s.symbols[1], ',' as Symbol);
+    }
+
+    #[test]
+    fn fast_path_gives_the_symbol_of_the_folded_key() {
+        let mut fast = SymbolTable::default();
+        let mut slow = SymbolTable::default();
+        let ranges = [
+            0x20..0x3000,
+            0x3000..0x3100,
+            0xFE00..0x10000,
+            0x4E00..0x4F00,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            let g = c.to_string();
+            let expected = slow.intern(&fold(&g));
+            assert_eq!(fold_and_intern(&mut fast, &g), expected, "{c:?}");
+        }
+        assert_eq!(fast.keys, slow.keys);
     }
 
     #[test]
