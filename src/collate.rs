@@ -122,7 +122,7 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
     let slot_agrees = |k: usize| {
         bounds.iter().zip(&streams).all(|(b, s)| {
             let (from, to) = (b[k], b[k + 1]);
-            if k % 2 == 0 {
+            if k.is_multiple_of(2) {
                 from == to
             } else {
                 to == from + 1 && s.symbols[from] == pivot_symbols[k / 2]

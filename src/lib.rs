@@ -71,6 +71,12 @@ pub enum ReconcileError {
         "{path}: only {share:.0}% of its text aligns with the other witnesses (at least {min:.0}% expected): these do not look like transcriptions of one document (use --force to reconcile anyway)"
     )]
     Unrelated { path: String, share: f64, min: f64 },
+    #[error("{path}: {bytes} bytes is longer than the {max} bytes a witness can have")]
+    TooLong {
+        path: String,
+        bytes: usize,
+        max: usize,
+    },
 }
 
 /// A witness whose text aligns with the others less than this is not a transcription of the
@@ -82,11 +88,29 @@ pub fn reconcile(
     witnesses: &[Witness],
     options: &Options,
 ) -> Result<Reconciliation, ReconcileError> {
-    reconcile_with_model(
-        witnesses,
-        options,
-        language_model::LanguageModel::embedded(),
-    )
+    warm_up_language_model();
+    reconcile_with_model(witnesses, options, &EmbeddedModel)
+}
+
+/// The embedded language model, fetched at its first use. Parsing it takes a few hundred
+/// milliseconds, which `warm_up_language_model` spends on another thread while the witnesses
+/// are segmented and aligned.
+struct EmbeddedModel;
+
+impl Plausibility for EmbeddedModel {
+    fn plausibility(&self, text: &str) -> f64 {
+        language_model::LanguageModel::embedded().plausibility(text)
+    }
+}
+
+/// Start parsing the embedded language model in the background, once per process.
+pub fn warm_up_language_model() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(|| {
+            language_model::LanguageModel::embedded();
+        });
+    });
 }
 
 /// Reconcile witnesses, judging plausibility with `model`.
@@ -95,6 +119,16 @@ pub fn reconcile_with_model(
     options: &Options,
     model: &dyn Plausibility,
 ) -> Result<Reconciliation, ReconcileError> {
+    if let Some(w) = witnesses
+        .iter()
+        .find(|w| w.text.len() > normalize::MAX_TEXT_BYTES)
+    {
+        return Err(ReconcileError::TooLong {
+            path: w.path.display().to_string(),
+            bytes: w.text.len(),
+            max: normalize::MAX_TEXT_BYTES,
+        });
+    }
     let mut table = SymbolTable::default();
     let (layouts, witness_blocks): (Vec<_>, Vec<_>) = witnesses
         .iter()

@@ -62,11 +62,29 @@ impl SymbolTable {
     }
 }
 
+/// Byte span of a symbol's surface form in its witness text, stored in 32 bits (half the
+/// memory of a `Range<usize>` on long documents); texts must be shorter than 4 GiB, which
+/// `reconcile` checks before segmenting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Longest witness text, in bytes, whose spans fit a `Span`.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
 /// A folded symbol stream with the surface span (bytes of the witness text) of each symbol.
 #[derive(Debug, Default, Clone)]
 pub struct SymbolStream {
     pub symbols: Vec<Symbol>,
-    pub spans: Vec<Range<usize>>,
+    pub spans: Vec<Span>,
 }
 
 impl SymbolStream {
@@ -77,12 +95,20 @@ impl SymbolStream {
         self.symbols.is_empty()
     }
     pub fn push(&mut self, symbol: Symbol, span: Range<usize>) {
+        let narrow = |x: usize| u32::try_from(x).expect("witness texts are shorter than 4 GiB");
         self.symbols.push(symbol);
-        self.spans.push(span);
+        self.spans.push(Span {
+            start: narrow(span.start),
+            end: narrow(span.end),
+        });
     }
     pub fn extend(&mut self, other: &SymbolStream) {
         self.symbols.extend_from_slice(&other.symbols);
-        self.spans.extend(other.spans.iter().cloned());
+        self.spans.extend_from_slice(&other.spans);
+    }
+    /// Byte span of symbol `p` in its witness text.
+    pub fn span(&self, p: usize) -> Range<usize> {
+        self.spans[p].range()
     }
 }
 
@@ -165,7 +191,7 @@ pub fn normalize_into(
     let mut previous_wide: Option<bool> = stream
         .spans
         .last()
-        .and_then(|s| text[s.clone()].chars().next())
+        .and_then(|s| text[s.range()].chars().next())
         .map(is_wide);
     let mut skip_iter = skip.iter().peekable();
     for (offset, grapheme) in text[range.clone()].grapheme_indices(true) {
@@ -232,7 +258,7 @@ mod tests {
         let mut t = SymbolTable::default();
         let text = "a，b";
         let s = normalize(&mut t, text);
-        assert_eq!(&text[s.spans[1].clone()], "，");
+        assert_eq!(&text[s.span(1)], "，");
         assert_eq!(s.symbols[1], ',' as Symbol);
     }
 

@@ -96,7 +96,7 @@ pub fn render(
                                 surface(
                                     &witnesses[collation.witnesses[m]],
                                     s.symbols[p],
-                                    &s.spans[p],
+                                    &s.span(p),
                                 )
                             })
                             .collect();
@@ -173,7 +173,7 @@ pub fn reading_surface(
     let w = &witnesses[collation.witnesses[m]];
     ranges[m]
         .clone()
-        .map(|p| surface(w, s.symbols[p], &s.spans[p]))
+        .map(|p| surface(w, s.symbols[p], &s.span(p)))
         .collect()
 }
 
