@@ -13,6 +13,11 @@ This stands in for `reconcile simulate`, which is being written elsewhere.
 
 usage: gen.py --lang zh|en --chars N --witnesses K --seed S --out DIR
 writes DIR/truth.txt and DIR/w0.txt .. DIR/w{K-1}.txt
+
+With --docs D it writes an archive for `reconcile batch` instead: DIR/docNNNNN/w*.txt for D
+documents (their clean texts drawn from the word lists only, all different), their clean
+texts under DIR.truth/, and DIR.jsonl, the same documents with inline texts for
+`reconcile batch --jsonl -`.
 """
 import argparse
 import os
@@ -35,17 +40,25 @@ def word_list(path, limit):
     return [words[i] for i in order], [weights[i] for i in order]
 
 
-def clean_text(lang, chars, rng):
+_WORDS = {}
+
+
+def clean_text(lang, chars, rng, seeded=True):
     if lang == "zh":
         seed_doc = os.path.join(ROOT, "corpus", "000_753cd868c64d84a9.txt")
-        words, weights = word_list(os.path.join(ROOT, "data", "zh_word_freq.txt"), 60000)
-        words = [w for w in words if all("\u4e00" <= c <= "\u9fff" for c in w)]
-        weights = None
+        if "zh" not in _WORDS:
+            ws, _ = word_list(os.path.join(ROOT, "data", "zh_word_freq.txt"), 60000)
+            _WORDS["zh"] = [w for w in ws if all("\u4e00" <= c <= "\u9fff" for c in w)]
+        words = _WORDS["zh"]
     else:
         seed_doc = os.path.join(ROOT, "corpus", "002_009d9037f2d6c0d2.txt")
-        words, weights = word_list(os.path.join(ROOT, "data", "en_word_freq.txt"), 30000)
-    with open(seed_doc, encoding="utf-8") as f:
-        seed = [p.strip() for p in f.read().split("\n") if p.strip()]
+        if "en" not in _WORDS:
+            _WORDS["en"], _ = word_list(os.path.join(ROOT, "data", "en_word_freq.txt"), 30000)
+        words = _WORDS["en"]
+    seed = []
+    if seeded:
+        with open(seed_doc, encoding="utf-8") as f:
+            seed = [p.strip() for p in f.read().split("\n") if p.strip()]
     paragraphs, total = [], 0
     for p in seed:
         if total >= chars:
@@ -167,8 +180,29 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rate", type=float, default=0.02)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--docs", type=int, default=0)
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    if a.docs:
+        import json
+
+        out = a.out.rstrip("/")
+        os.makedirs(out + ".truth", exist_ok=True)
+        with open(out + ".jsonl", "w", encoding="utf-8") as manifest:
+            for d in range(a.docs):
+                doc = os.path.join(out, f"doc{d:05}")
+                os.makedirs(doc, exist_ok=True)
+                text = clean_text(a.lang, a.chars, rng, seeded=False)
+                with open(os.path.join(out + ".truth", f"doc{d:05}.txt"), "w", encoding="utf-8") as f:
+                    f.write(text + "\n")
+                texts = []
+                for k in range(a.witnesses):
+                    w = layout(noisy(text, a.lang, rng, a.rate), k, a.lang)
+                    texts.append(w)
+                    with open(os.path.join(doc, f"w{k}.txt"), "w", encoding="utf-8") as f:
+                        f.write(w)
+                manifest.write(json.dumps({"id": f"doc{d:05}", "texts": texts}, ensure_ascii=False) + "\n")
+        return
     os.makedirs(a.out, exist_ok=True)
     text = clean_text(a.lang, a.chars, rng)
     with open(os.path.join(a.out, "truth.txt"), "w", encoding="utf-8") as f:
