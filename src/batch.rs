@@ -471,7 +471,6 @@ fn run_files(args: &BatchArgs, outdir: &Path, options: &Options) -> Result<Count
         read_manifest(&args.input)?
     };
     validate_ids(&mut docs);
-    crate::warm_up_language_model();
 
     let summary_path = outdir.join("summary.jsonl");
     let summary = std::fs::File::create(&summary_path)
@@ -639,7 +638,6 @@ pub fn stream(
     mut output: impl Write,
     options: &Options,
 ) -> Result<Counts, String> {
-    crate::warm_up_language_model();
     let mut counts = Counts::default();
     let mut number = 0;
     let mut eof = false;

@@ -88,7 +88,7 @@ pub fn reconcile(
     witnesses: &[Witness],
     options: &Options,
 ) -> Result<Reconciliation, ReconcileError> {
-    warm_up_language_model();
+    warm_up_language_model(witnesses.iter().map(|w| w.text.as_str()));
     reconcile_with_model(witnesses, options, &EmbeddedModel)
 }
 
@@ -103,14 +103,20 @@ impl Plausibility for EmbeddedModel {
     }
 }
 
-/// Start parsing the embedded language model in the background, once per process.
-pub fn warm_up_language_model() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        std::thread::spawn(|| {
-            language_model::LanguageModel::embedded();
-        });
-    });
+/// Start building, on a background thread, the halves of the embedded language model that
+/// `texts` need and that are not built yet (each is built once per process).
+pub fn warm_up_language_model<'a>(texts: impl IntoIterator<Item = &'a str>) {
+    use language_model::LanguageModel;
+    let (mut chinese, mut english) = (false, false);
+    for text in texts {
+        let (c, e) = LanguageModel::halves_needed(text);
+        chinese |= c;
+        english |= e;
+    }
+    let model = LanguageModel::embedded();
+    if !model.is_ready(chinese, english) {
+        std::thread::spawn(move || model.prepare(chinese, english));
+    }
 }
 
 /// Reconcile witnesses, judging plausibility with `model`.
