@@ -136,10 +136,9 @@ pub fn reconcile_with_model(
         });
     }
     let mut table = SymbolTable::default();
-    let (layouts, witness_blocks): (Vec<_>, Vec<_>) = witnesses
-        .iter()
-        .map(|w| blocks::segment(&mut table, &w.text))
-        .unzip();
+    let texts: Vec<&str> = witnesses.iter().map(|w| w.text.as_str()).collect();
+    let (layouts, witness_blocks): (Vec<_>, Vec<_>) =
+        blocks::segment_all(&mut table, &texts).into_iter().unzip();
     let groups = pairing::pair_blocks(&witness_blocks);
     let collations: Vec<collate::Collation> = {
         use rayon::prelude::*;

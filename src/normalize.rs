@@ -41,6 +41,28 @@ impl SymbolTable {
         id
     }
 
+    /// Add the keys of `other` (a table built on its own, for another text) to this one, in
+    /// their order, and return the symbol each of `other`'s interned symbols has here.
+    /// Interning text A into a table and then text B gives the same symbols as interning
+    /// each into a table of its own and merging B's into A's.
+    pub fn merge(&mut self, other: &SymbolTable) -> Vec<Symbol> {
+        other.keys.iter().map(|k| self.intern(k)).collect()
+    }
+
+    /// Rewrite the interned symbols of `symbols` through `map` (from `merge`).
+    pub fn remap(map: &[Symbol], symbols: &mut [Symbol]) {
+        for s in symbols.iter_mut().filter(|s| **s >= FIRST_INTERNED) {
+            *s = map[(*s - FIRST_INTERNED) as usize];
+        }
+    }
+
+    /// Whether `map` (from `merge`) leaves every symbol as it is.
+    pub fn is_identity(map: &[Symbol]) -> bool {
+        map.iter()
+            .enumerate()
+            .all(|(i, &s)| s == FIRST_INTERNED + i as Symbol)
+    }
+
     /// Append the folded key of `symbol` to `out`.
     pub fn push_key(&self, symbol: Symbol, out: &mut String) {
         if symbol == PARAGRAPH {

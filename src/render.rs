@@ -72,6 +72,7 @@ pub fn render(
         text: String::new(),
         chars: 0,
     };
+    let mut forms: Vec<&str> = Vec::new();
     let mut group_spans = vec![None; groups.len()];
     let mut site_spans = vec![None; decisions.sites.len()];
     for (g, (group, collation)) in groups.iter().zip(collations).enumerate() {
@@ -88,18 +89,17 @@ pub fn render(
             match segment {
                 Segment::Agreed { starts, len } => {
                     for t in 0..*len {
-                        let forms: Vec<&str> = by_trust
-                            .iter()
-                            .map(|&m| {
-                                let s = &collation.streams[m];
-                                let p = starts[m] + t;
-                                surface(
-                                    &witnesses[collation.witnesses[m]],
-                                    s.symbols[p],
-                                    &s.span(p),
-                                )
-                            })
-                            .collect();
+                        forms.clear();
+                        forms.extend(by_trust.iter().map(|&m| {
+                            let s = &collation.streams[m];
+                            let p = starts[m] + t;
+                            surface(&witnesses[collation.witnesses[m]], s.symbols[p], &s.span(p))
+                        }));
+                        // Usually every witness wrote the symbol the same way.
+                        if forms.iter().all(|f| *f == forms[0]) {
+                            out.push(forms[0]);
+                            continue;
+                        }
                         // Majority of surface forms; `forms` is in trust order, so the
                         // first form with the top count is the most trusted among ties.
                         let best = forms
