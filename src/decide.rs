@@ -317,9 +317,14 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize]) -> Vec<f64> {
         .map(|&n| (PRIOR_ERRORS + text_sites.len() as f64 / 2.0) / (PRIOR_POSITIONS + n as f64))
         .collect();
     for _ in 0..500 {
+        // Posteriors in parallel, summed in site order so the result does not depend on the
+        // number of threads.
+        let posteriors: Vec<Vec<f64>> = text_sites
+            .par_iter()
+            .map(|site| posterior(site, &error_rate).0)
+            .collect();
         let mut wrong = vec![PRIOR_ERRORS; positions.len()];
-        for site in &text_sites {
-            let (q, _) = posterior(site, &error_rate);
+        for (site, q) in text_sites.iter().zip(&posteriors) {
             for (c, candidate) in site.candidates.iter().enumerate() {
                 for &w in &candidate.witnesses {
                     wrong[w] += 1.0 - q[c];
