@@ -26,6 +26,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -60,18 +61,23 @@ def timed(cmd, timeout, stdin=None, cap=False):
     """Run cmd under /usr/bin/time -v. Returns (status, wall seconds, max RSS MB, stdout)."""
     full = ["/usr/bin/time", "-v"] + cmd
     start = time.perf_counter()
+    # A session of its own, so that a timeout kills the tool and not only /usr/bin/time.
+    proc = subprocess.Popen(
+        full,
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=cap_memory if cap else None,
+        start_new_session=True,
+    )
     try:
-        p = subprocess.run(
-            full,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            timeout=timeout,
-            preexec_fn=cap_memory if cap else None,
-        )
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
         return "timeout", None, None, ""
     wall = time.perf_counter() - start
+    p = subprocess.CompletedProcess(full, proc.returncode, stdout, stderr)
     err = p.stderr.decode("utf-8", "replace")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
     rss = int(m.group(1)) / 1024 if m else None
@@ -151,6 +157,8 @@ def main():
     if not a.no_peers:
         py, installed, versions = setup_venv(os.path.join("/tmp", "reconcile-bench-venv"))
 
+    load_start = os.getloadavg()
+    started = time.time()
     rows = []  # (lang, size, k, tool, status, wall, rss, work, note)
     reconcile_wall = {}
     timed_out = set()  # (tool, lang): timed out at a smaller input
@@ -215,8 +223,10 @@ def main():
                         st = f"timeout (> {a.timeout:.0f} s)"
                     rows.append((lang, size, k, tool, st, wall, rss, work, note))
 
+    load_before_batch = os.getloadavg()
     batch = run_batch(binary, a) if a.batch_docs else None
-    text = report(rows, reconcile_wall, batch, versions, a, sizes)
+    load = (load_start, load_before_batch, os.getloadavg(), time.time() - started)
+    text = report(rows, reconcile_wall, batch, versions, a, sizes, load)
     print(text)
     if a.out:
         with open(a.out, "w", encoding="utf-8") as f:
@@ -250,9 +260,15 @@ def run_batch(binary, a):
     }
 
 
-def report(rows, reconcile_wall, batch, versions, a, sizes):
+def report(rows, reconcile_wall, batch, versions, a, sizes, load):
     out = []
     out.append(f"Machine: {machine()}")
+    out.append("")
+    out.append(
+        f"Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {load[3] / 60:.0f} min. "
+        f"Load average (1 min) of the machine, which other jobs share: {load[0][0]:.1f} at the "
+        f"start, {load[1][0]:.1f} before the batch, {load[2][0]:.1f} at the end."
+    )
     out.append("")
     if versions:
         vs = ", ".join(
