@@ -301,6 +301,110 @@ fn posterior(site: &Site, error_rate: &[f64]) -> (Vec<f64>, Vec<f64>) {
     (softmax(&logits), votes)
 }
 
+/// The logarithms `vote_terms` takes of each witness's error rate, computed once per EM
+/// iteration instead of at every site: `right[w]` = ln(1 - ε_w), `wrong[k][w]` =
+/// ln(ε_w / (k - 1)) at a site with k candidates. The same expressions as in `vote_terms`,
+/// so the same values.
+struct VoteLogs {
+    right: Vec<f64>,
+    wrong: Vec<Vec<f64>>,
+}
+
+impl VoteLogs {
+    fn new(error_rate: &[f64], sites: &[&Site]) -> VoteLogs {
+        let most = sites.iter().map(|s| s.candidates.len()).max().unwrap_or(0);
+        VoteLogs {
+            right: error_rate.iter().map(|&e| (1.0 - e).ln()).collect(),
+            wrong: (0..=most)
+                .map(|k| {
+                    let k = k as f64;
+                    error_rate.iter().map(|&e| (e / (k - 1.0)).ln()).collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The text sites laid out flat for the EM loop, which visits every site a hundred times or
+/// more: contiguous arrays instead of a walk through each site's candidates and their
+/// witness lists. `posterior` computes what `posterior(site, error_rate).0` does, with the
+/// same additions in the same order, so bit for bit the same probabilities.
+struct FlatSites {
+    /// Candidates of site s: `site_start[s]..site_start[s + 1]`.
+    site_start: Vec<usize>,
+    evidence: Vec<f64>,
+    /// Witnesses of candidate c: `witnesses[candidate_start[c]..candidate_start[c + 1]]`.
+    candidate_start: Vec<usize>,
+    witnesses: Vec<usize>,
+    terms: Vec<f64>,
+    exps: Vec<f64>,
+}
+
+impl FlatSites {
+    fn new(sites: &[&Site]) -> FlatSites {
+        let mut flat = FlatSites {
+            site_start: vec![0],
+            evidence: Vec::new(),
+            candidate_start: vec![0],
+            witnesses: Vec::new(),
+            terms: Vec::new(),
+            exps: Vec::new(),
+        };
+        for site in sites {
+            for c in &site.candidates {
+                flat.evidence.push(c.evidence());
+                flat.witnesses.extend_from_slice(&c.witnesses);
+                flat.candidate_start.push(flat.witnesses.len());
+            }
+            flat.site_start.push(flat.evidence.len());
+        }
+        flat
+    }
+
+    fn sites(&self) -> usize {
+        self.site_start.len() - 1
+    }
+
+    fn candidates(&self, s: usize) -> std::ops::Range<usize> {
+        self.site_start[s]..self.site_start[s + 1]
+    }
+
+    fn witnesses_of(&self, c: usize) -> &[usize] {
+        &self.witnesses[self.candidate_start[c]..self.candidate_start[c + 1]]
+    }
+
+    /// Posterior of every candidate of site `s`.
+    fn posterior(&mut self, s: usize, logs: &VoteLogs) -> &[f64] {
+        let candidates = self.candidates(s);
+        let k = candidates.len();
+        let mut terms = std::mem::take(&mut self.terms);
+        terms.clear();
+        terms.resize(k, 0.0);
+        for (r, cand) in candidates.clone().enumerate() {
+            for &w in self.witnesses_of(cand) {
+                let wrong = logs.wrong[k][w];
+                for (c, t) in terms.iter_mut().enumerate() {
+                    *t += if c == r { logs.right[w] } else { wrong };
+                }
+            }
+        }
+        // The logits of `posterior` are evidence + votes (floating-point addition commutes),
+        // then `softmax`.
+        for (t, e) in terms.iter_mut().zip(&self.evidence[candidates]) {
+            *t += e;
+        }
+        let m = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        self.exps.clear();
+        self.exps.extend(terms.iter().map(|v| (v - m).exp()));
+        let z: f64 = self.exps.iter().sum();
+        for e in &mut self.exps {
+            *e /= z;
+        }
+        self.terms = terms;
+        &self.exps
+    }
+}
+
 /// Prior on each witness's error rate, as pseudo-counts: one error in a hundred positions.
 const PRIOR_ERRORS: f64 = 1.0;
 const PRIOR_POSITIONS: f64 = 100.0;
@@ -316,17 +420,16 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize]) -> Vec<f64> {
         .iter()
         .map(|&n| (PRIOR_ERRORS + text_sites.len() as f64 / 2.0) / (PRIOR_POSITIONS + n as f64))
         .collect();
+    let mut flat = FlatSites::new(&text_sites);
+    let mut q = Vec::new();
     for _ in 0..500 {
-        // Posteriors in parallel, summed in site order so the result does not depend on the
-        // number of threads.
-        let posteriors: Vec<Vec<f64>> = text_sites
-            .par_iter()
-            .map(|site| posterior(site, &error_rate).0)
-            .collect();
         let mut wrong = vec![PRIOR_ERRORS; positions.len()];
-        for (site, q) in text_sites.iter().zip(&posteriors) {
-            for (c, candidate) in site.candidates.iter().enumerate() {
-                for &w in &candidate.witnesses {
+        let logs = VoteLogs::new(&error_rate, &text_sites);
+        for s in 0..flat.sites() {
+            q.clear();
+            q.extend_from_slice(flat.posterior(s, &logs));
+            for (c, cand) in flat.candidates(s).enumerate() {
+                for &w in flat.witnesses_of(cand) {
                     wrong[w] += 1.0 - q[c];
                 }
             }
@@ -496,4 +599,54 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         reason = format!("{reason}; against: {}", strongest_against.2);
     }
     reason
+}
+
+#[cfg(test)]
+mod flat_tests {
+    use super::*;
+
+    fn site(candidates: &[(&[usize], f64)]) -> Site {
+        Site {
+            group: 0,
+            segment: 0,
+            layout_only: false,
+            left_context: String::new(),
+            right_context: String::new(),
+            candidates: candidates
+                .iter()
+                .enumerate()
+                .map(|(i, (w, lm))| Candidate {
+                    key: i.to_string(),
+                    witnesses: w.to_vec(),
+                    lm_evidence: *lm,
+                    length_evidence: if i == 0 { 0.3 } else { 0.0 },
+                    layout_evidence: 0.0,
+                })
+                .collect(),
+            posterior: Vec::new(),
+            chosen: 0,
+            reason: String::new(),
+            reviewer_text: None,
+        }
+    }
+
+    #[test]
+    fn flat_posterior_is_bit_identical_to_posterior() {
+        let sites = [
+            site(&[(&[0], -0.2), (&[1], 0.0)]),
+            site(&[(&[0, 2], 0.0), (&[1], -0.5)]),
+            site(&[(&[2], -0.1), (&[0], 0.0), (&[1, 3], -0.4)]),
+            site(&[(&[3], 0.0), (&[0, 1, 2], -0.05)]),
+        ];
+        let refs: Vec<&Site> = sites.iter().collect();
+        let error_rate = [0.013, 0.21, 0.0007, 0.5];
+        let logs = VoteLogs::new(&error_rate, &refs);
+        let mut flat = FlatSites::new(&refs);
+        for (s, site) in sites.iter().enumerate() {
+            let expected = posterior(site, &error_rate).0;
+            let got = flat.posterior(s, &logs).to_vec();
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&expected), "site {s}");
+        }
+    }
 }
