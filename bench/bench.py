@@ -82,9 +82,16 @@ def timed(cmd, timeout, stdin=None, cap=False):
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
     rss = int(m.group(1)) / 1024 if m else None
     if p.returncode != 0:
-        last = [l for l in err.splitlines() if l.strip() and not l.startswith("\t")]
+        last = [
+            l
+            for l in err.splitlines()
+            if l.strip() and not l.startswith("\t") and not l.startswith("Command ")
+        ]
         why = last[-1][:120] if last else f"exit {p.returncode}"
-        if "MemoryError" in err or "std::bad_alloc" in err or "Cannot allocate" in err:
+        m = re.search(r"posix_memalign fail! Size: (\d+)", err)
+        if m:
+            why = f"cannot allocate {int(m.group(1)) / 2**30:.0f} GiB"
+        elif "MemoryError" in err or "std::bad_alloc" in err or "Cannot allocate" in err:
             why = "out of memory (8 GiB cap)"
         return f"failed: {why}", wall, rss, p.stdout.decode("utf-8", "replace")
     return "ok", wall, rss, p.stdout.decode("utf-8", "replace")
