@@ -69,7 +69,7 @@ pub fn check_normalize(text: &str) {
     let stream = normalize(&mut table, text);
     assert_eq!(stream.symbols.len(), stream.spans.len());
     let mut last_end = 0;
-    for span in &stream.spans {
+    for span in stream.spans.iter().map(|s| s.range()) {
         assert!(span.start >= last_end && span.start < span.end, "{span:?}");
         assert!(
             text.get(span.clone()).is_some(),
@@ -84,7 +84,7 @@ pub fn check_normalize(text: &str) {
         assert!(block.range.start >= last_end && block.range.end <= text.len());
         assert!(text.get(block.range.clone()).is_some());
         assert!(!block.stream.is_empty());
-        for span in &block.stream.spans {
+        for span in block.stream.spans.iter().map(|s| s.range()) {
             assert!(span.start >= block.range.start && span.end <= block.range.end);
         }
         last_end = block.range.end;

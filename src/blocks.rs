@@ -165,6 +165,32 @@ pub fn segment(table: &mut SymbolTable, text: &str) -> (Layout, Vec<Block>) {
     (layout, blocks)
 }
 
+/// Segment every text, in parallel, into one shared table: the same result as calling
+/// `segment` on each text in order.
+pub fn segment_all(table: &mut SymbolTable, texts: &[&str]) -> Vec<(Layout, Vec<Block>)> {
+    use rayon::prelude::*;
+    let parts: Vec<(SymbolTable, Layout, Vec<Block>)> = texts
+        .par_iter()
+        .map(|text| {
+            let mut local = SymbolTable::default();
+            let (layout, blocks) = segment(&mut local, text);
+            (local, layout, blocks)
+        })
+        .collect();
+    parts
+        .into_iter()
+        .map(|(local, layout, mut blocks)| {
+            let map = table.merge(&local);
+            if !SymbolTable::is_identity(&map) {
+                for b in &mut blocks {
+                    SymbolTable::remap(&map, &mut b.stream.symbols);
+                }
+            }
+            (layout, blocks)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +230,33 @@ mod tests {
         assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
         assert_eq!(b.len(), 2, "{b:?}");
         assert!(b[0].contains("transcription errors"), "{}", b[0]);
+    }
+
+    #[test]
+    fn segmenting_in_parallel_gives_the_symbols_of_segmenting_in_order() {
+        let texts = [
+            "e\u{301}te\u{301} ﬁn\n\nＡＢ ﬀ\n",
+            "ﬀ and e\u{301} again, ﬁ\n\nn\u{303}\n",
+            "n\u{303} e\u{301} ﬃ\n",
+        ];
+        let mut sequential = SymbolTable::default();
+        let expected: Vec<Vec<Vec<u32>>> = texts
+            .iter()
+            .map(|t| {
+                let (_, blocks) = segment(&mut sequential, t);
+                blocks.into_iter().map(|b| b.stream.symbols).collect()
+            })
+            .collect();
+        let mut parallel = SymbolTable::default();
+        let got: Vec<Vec<Vec<u32>>> = segment_all(&mut parallel, &texts)
+            .into_iter()
+            .map(|(_, blocks)| blocks.into_iter().map(|b| b.stream.symbols).collect())
+            .collect();
+        assert_eq!(got, expected);
+        assert!(
+            expected[1][0].iter().any(|&s| s > 0x10_FFFF),
+            "interned keys are used"
+        );
     }
 
     #[test]

@@ -73,24 +73,27 @@ const CHINESE_STRANDED_CHAR_WEIGHT: f64 = 0.02;
 const ENGLISH_UNKNOWN_WORD_WEIGHT: f64 = 0.02;
 
 /// The embedded, length-fair plausibility model. See the module documentation.
+///
+/// The embedded model builds each half (Chinese, English) on its first use, so a process
+/// that only ever scores English never parses the much larger Chinese list; `prepare`
+/// builds halves ahead of time (on a background thread, say).
 pub struct LanguageModel {
-    chinese: ChineseModel,
-    english: EnglishModel,
+    chinese: OnceLock<ChineseModel>,
+    english: OnceLock<EnglishModel>,
+    /// The word lists (Chinese, English) the halves are built from on first use; `None`
+    /// when both were built up front.
+    lazy_source: Option<(&'static str, &'static str)>,
 }
 
 impl LanguageModel {
-    /// The embedded default model (both files via include_str!), parsed once on first use (std::sync::OnceLock) and shared.
+    /// The embedded default model (both files via include_str!), each half parsed on first use (std::sync::OnceLock) and shared.
     pub fn embedded() -> &'static LanguageModel {
-        static EMBEDDED: OnceLock<LanguageModel> = OnceLock::new();
-        EMBEDDED.get_or_init(|| {
-            // The embedded texts live for the whole program, so the dictionary keys can borrow
-            // from them instead of allocating ~570k small strings (saves about a third of the load time).
-            LanguageModel::build(
-                EMBEDDED_CHINESE_WORD_FREQ,
-                EMBEDDED_ENGLISH_WORD_FREQ,
-                Cow::Borrowed,
-            )
-        })
+        static EMBEDDED: LanguageModel = LanguageModel {
+            chinese: OnceLock::new(),
+            english: OnceLock::new(),
+            lazy_source: Some((EMBEDDED_CHINESE_WORD_FREQ, EMBEDDED_ENGLISH_WORD_FREQ)),
+        };
+        &EMBEDDED
     }
 
     /// Build from word-frequency texts in the same `word freq` line format (for tests with tiny dictionaries).
@@ -99,18 +102,63 @@ impl LanguageModel {
     /// A word listed twice has its frequencies added.
     #[must_use]
     pub fn from_word_lists(chinese: &str, english: &str) -> LanguageModel {
-        LanguageModel::build(chinese, english, |word| Cow::Owned(word.to_owned()))
+        let to_key = |word: &str| Cow::Owned(word.to_owned());
+        LanguageModel {
+            chinese: OnceLock::from(ChineseModel::from_word_list(chinese, to_key)),
+            english: OnceLock::from(EnglishModel::from_word_list(english, to_key)),
+            lazy_source: None,
+        }
     }
 
-    /// `to_key` turns a slice of the input text into a stored dictionary key.
-    fn build<'t>(
-        chinese: &'t str,
-        english: &'t str,
-        to_key: fn(&'t str) -> DictionaryKey,
-    ) -> LanguageModel {
-        LanguageModel {
-            chinese: ChineseModel::from_word_list(chinese, to_key),
-            english: EnglishModel::from_word_list(english, to_key),
+    fn chinese(&self) -> &ChineseModel {
+        self.chinese.get_or_init(|| {
+            // The embedded texts live for the whole program, so the dictionary keys can borrow
+            // from them instead of allocating ~570k small strings (saves about a third of the load time).
+            let (chinese, _) = self
+                .lazy_source
+                .expect("a model without a half has its source");
+            ChineseModel::from_word_list(chinese, Cow::Borrowed)
+        })
+    }
+
+    fn english(&self) -> &EnglishModel {
+        self.english.get_or_init(|| {
+            let (_, english) = self
+                .lazy_source
+                .expect("a model without a half has its source");
+            EnglishModel::from_word_list(english, Cow::Borrowed)
+        })
+    }
+
+    /// Which halves scoring `text` can need: (Chinese, English).
+    #[must_use]
+    pub fn halves_needed(text: &str) -> (bool, bool) {
+        let (mut chinese, mut english) = (false, false);
+        for ch in text.chars() {
+            chinese |= is_cjk_ideograph(ch);
+            // Full-width Latin letters become ASCII under NFKC.
+            english |= is_latin_letter(ch)
+                || matches!(ch, '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}');
+            if chinese && english {
+                break;
+            }
+        }
+        (chinese, english)
+    }
+
+    /// Whether the requested halves are built already.
+    #[must_use]
+    pub fn is_ready(&self, chinese: bool, english: bool) -> bool {
+        (!chinese || self.chinese.get().is_some()) && (!english || self.english.get().is_some())
+    }
+
+    /// Build the requested halves now rather than at their first use.
+    pub fn prepare(&self, chinese: bool, english: bool) {
+        if english {
+            self.english();
+        }
+        if chinese {
+            self.chinese();
         }
     }
 
@@ -124,8 +172,8 @@ impl LanguageModel {
         let normalized = nfkc(text);
         script_runs(&normalized)
             .map(|run| match run {
-                ScriptRun::Chinese(run) => self.chinese.run_plausibility(run),
-                ScriptRun::LatinWord(word) => self.english.word_plausibility(word),
+                ScriptRun::Chinese(run) => self.chinese().run_plausibility(run),
+                ScriptRun::LatinWord(word) => self.english().word_plausibility(word),
             })
             .sum()
     }
@@ -604,10 +652,31 @@ mod tests {
         LanguageModel::embedded().plausibility(text)
     }
 
+    #[test]
+    fn halves_needed_follow_the_scripts_of_the_text() {
+        assert_eq!(
+            LanguageModel::halves_needed("审结权健传销案"),
+            (true, false)
+        );
+        assert_eq!(
+            LanguageModel::halves_needed("the court, 2020"),
+            (false, true)
+        );
+        assert_eq!(LanguageModel::halves_needed("ＡＢ 法院"), (true, true));
+        assert_eq!(LanguageModel::halves_needed("１２３，。"), (false, false));
+    }
+
+    #[test]
+    fn a_model_built_up_front_is_ready() {
+        let model = LanguageModel::from_word_lists("法院 3\n", "court 5\n");
+        assert!(model.is_ready(true, true));
+        assert!(model.plausibility("court") != 0.0);
+    }
+
     /// The raw word-model log-probability ln P(text | word model) of the Chinese runs, without
     /// the background correction: what a naive model would compare.
     fn raw_chinese_word_log_prob(text: &str) -> f64 {
-        let chinese = &LanguageModel::embedded().chinese;
+        let chinese = LanguageModel::embedded().chinese();
         script_runs(text)
             .map(|run| match run {
                 ScriptRun::Chinese(run) => chinese.word_model_log_prob(run),

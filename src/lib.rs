@@ -74,6 +74,12 @@ pub enum ReconcileError {
         "{path}: only {share:.0}% of its text aligns with the other witnesses (at least {min:.0}% expected): these do not look like transcriptions of one document (use --force to reconcile anyway)"
     )]
     Unrelated { path: String, share: f64, min: f64 },
+    #[error("{path}: {bytes} bytes is longer than the {max} bytes a witness can have")]
+    TooLong {
+        path: String,
+        bytes: usize,
+        max: usize,
+    },
 }
 
 /// A witness whose text aligns with the others less than this is not a transcription of the
@@ -89,11 +95,35 @@ pub fn reconcile(
     if let Some(result) = identical(witnesses, options) {
         return Ok(result);
     }
-    reconcile_with_model(
-        witnesses,
-        options,
-        language_model::LanguageModel::embedded(),
-    )
+    warm_up_language_model(witnesses.iter().map(|w| w.text.as_str()));
+    reconcile_with_model(witnesses, options, &EmbeddedModel)
+}
+
+/// The embedded language model, fetched at its first use. Parsing it takes a few hundred
+/// milliseconds, which `warm_up_language_model` spends on another thread while the witnesses
+/// are segmented and aligned.
+struct EmbeddedModel;
+
+impl Plausibility for EmbeddedModel {
+    fn plausibility(&self, text: &str) -> f64 {
+        language_model::LanguageModel::embedded().plausibility(text)
+    }
+}
+
+/// Start building, on a background thread, the halves of the embedded language model that
+/// `texts` need and that are not built yet (each is built once per process).
+pub fn warm_up_language_model<'a>(texts: impl IntoIterator<Item = &'a str>) {
+    use language_model::LanguageModel;
+    let (mut chinese, mut english) = (false, false);
+    for text in texts {
+        let (c, e) = LanguageModel::halves_needed(text);
+        chinese |= c;
+        english |= e;
+    }
+    let model = LanguageModel::embedded();
+    if !model.is_ready(chinese, english) {
+        std::thread::spawn(move || model.prepare(chinese, english));
+    }
 }
 
 /// Reconcile witnesses, judging plausibility with `model`.
@@ -105,11 +135,20 @@ pub fn reconcile_with_model(
     if let Some(result) = identical(witnesses, options) {
         return Ok(result);
     }
-    let mut table = SymbolTable::default();
-    let (layouts, witness_blocks): (Vec<_>, Vec<_>) = witnesses
+    if let Some(w) = witnesses
         .iter()
-        .map(|w| blocks::segment(&mut table, &w.text))
-        .unzip();
+        .find(|w| w.text.len() > normalize::MAX_TEXT_BYTES)
+    {
+        return Err(ReconcileError::TooLong {
+            path: w.path.display().to_string(),
+            bytes: w.text.len(),
+            max: normalize::MAX_TEXT_BYTES,
+        });
+    }
+    let mut table = SymbolTable::default();
+    let texts: Vec<&str> = witnesses.iter().map(|w| w.text.as_str()).collect();
+    let (layouts, witness_blocks): (Vec<_>, Vec<_>) =
+        blocks::segment_all(&mut table, &texts).into_iter().unzip();
     let groups = pairing::pair_blocks(&witness_blocks);
     let collations: Vec<collate::Collation> = {
         use rayon::prelude::*;

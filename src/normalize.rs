@@ -41,6 +41,28 @@ impl SymbolTable {
         id
     }
 
+    /// Add the keys of `other` (a table built on its own, for another text) to this one, in
+    /// their order, and return the symbol each of `other`'s interned symbols has here.
+    /// Interning text A into a table and then text B gives the same symbols as interning
+    /// each into a table of its own and merging B's into A's.
+    pub fn merge(&mut self, other: &SymbolTable) -> Vec<Symbol> {
+        other.keys.iter().map(|k| self.intern(k)).collect()
+    }
+
+    /// Rewrite the interned symbols of `symbols` through `map` (from `merge`).
+    pub fn remap(map: &[Symbol], symbols: &mut [Symbol]) {
+        for s in symbols.iter_mut().filter(|s| **s >= FIRST_INTERNED) {
+            *s = map[(*s - FIRST_INTERNED) as usize];
+        }
+    }
+
+    /// Whether `map` (from `merge`) leaves every symbol as it is.
+    pub fn is_identity(map: &[Symbol]) -> bool {
+        map.iter()
+            .enumerate()
+            .all(|(i, &s)| s == FIRST_INTERNED + i as Symbol)
+    }
+
     /// Append the folded key of `symbol` to `out`.
     pub fn push_key(&self, symbol: Symbol, out: &mut String) {
         if symbol == PARAGRAPH {
@@ -62,11 +84,29 @@ impl SymbolTable {
     }
 }
 
+/// Byte span of a symbol's surface form in its witness text, stored in 32 bits (half the
+/// memory of a `Range<usize>` on long documents); texts must be shorter than 4 GiB, which
+/// `reconcile` checks before segmenting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Longest witness text, in bytes, whose spans fit a `Span`.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
 /// A folded symbol stream with the surface span (bytes of the witness text) of each symbol.
 #[derive(Debug, Default, Clone)]
 pub struct SymbolStream {
     pub symbols: Vec<Symbol>,
-    pub spans: Vec<Range<usize>>,
+    pub spans: Vec<Span>,
 }
 
 impl SymbolStream {
@@ -77,12 +117,20 @@ impl SymbolStream {
         self.symbols.is_empty()
     }
     pub fn push(&mut self, symbol: Symbol, span: Range<usize>) {
+        let narrow = |x: usize| u32::try_from(x).expect("witness texts are shorter than 4 GiB");
         self.symbols.push(symbol);
-        self.spans.push(span);
+        self.spans.push(Span {
+            start: narrow(span.start),
+            end: narrow(span.end),
+        });
     }
     pub fn extend(&mut self, other: &SymbolStream) {
         self.symbols.extend_from_slice(&other.symbols);
-        self.spans.extend(other.spans.iter().cloned());
+        self.spans.extend_from_slice(&other.spans);
+    }
+    /// Byte span of symbol `p` in its witness text.
+    pub fn span(&self, p: usize) -> Range<usize> {
+        self.spans[p].range()
     }
 }
 
@@ -117,6 +165,40 @@ fn fold(grapheme: &str) -> String {
         .collect()
 }
 
+/// Quote styles that fold to the ASCII quotes.
+fn is_folded_quote(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2018}'
+            | '\u{2019}'
+            | '\u{201A}'
+            | '\u{201B}'
+            | '\u{2032}'
+            | '\u{201C}'
+            | '\u{201D}'
+            | '\u{201E}'
+            | '\u{201F}'
+            | '\u{2033}'
+    )
+}
+
+/// The symbol of one grapheme: `table.intern(&fold(grapheme))`, without building the key
+/// when the grapheme is one character that folding leaves alone (almost all of them).
+fn fold_and_intern(table: &mut SymbolTable, grapheme: &str) -> Symbol {
+    let mut chars = grapheme.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        let stable = c.is_ascii()
+            || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || (!is_folded_quote(c)
+                && unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                    == unicode_normalization::IsNormalized::Yes);
+        if stable {
+            return c as Symbol;
+        }
+    }
+    table.intern(&fold(grapheme))
+}
+
 /// Append the symbols of `text[range]` to `stream`, skipping the byte ranges in `skip`
 /// (sorted, e.g. line-end hyphens removed by unwrapping). Whitespace runs become one
 /// SPACE between two non-wide graphemes and vanish next to a wide one or at the ends.
@@ -131,7 +213,7 @@ pub fn normalize_into(
     let mut previous_wide: Option<bool> = stream
         .spans
         .last()
-        .and_then(|s| text[s.clone()].chars().next())
+        .and_then(|s| text[s.range()].chars().next())
         .map(is_wide);
     let mut skip_iter = skip.iter().peekable();
     for (offset, grapheme) in text[range.clone()].grapheme_indices(true) {
@@ -158,8 +240,7 @@ pub fn normalize_into(
         {
             stream.push(SPACE, space);
         }
-        let key = fold(grapheme);
-        stream.push(table.intern(&key), start..end);
+        stream.push(fold_and_intern(table, grapheme), start..end);
         previous_wide = Some(wide);
     }
 }
@@ -199,8 +280,26 @@ mod tests {
         let mut t = SymbolTable::default();
         let text = "a，b";
         let s = normalize(&mut t, text);
-        assert_eq!(&text[s.spans[1].clone()], "，");
+        assert_eq!(&text[s.span(1)], "，");
         assert_eq!(s.symbols[1], ',' as Symbol);
+    }
+
+    #[test]
+    fn fast_path_gives_the_symbol_of_the_folded_key() {
+        let mut fast = SymbolTable::default();
+        let mut slow = SymbolTable::default();
+        let ranges = [
+            0x20..0x3000,
+            0x3000..0x3100,
+            0xFE00..0x10000,
+            0x4E00..0x4F00,
+        ];
+        for c in ranges.into_iter().flatten().filter_map(char::from_u32) {
+            let g = c.to_string();
+            let expected = slow.intern(&fold(&g));
+            assert_eq!(fold_and_intern(&mut fast, &g), expected, "{c:?}");
+        }
+        assert_eq!(fast.keys, slow.keys);
     }
 
     #[test]

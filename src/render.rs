@@ -72,6 +72,7 @@ pub fn render(
         text: String::new(),
         chars: 0,
     };
+    let mut forms: Vec<&str> = Vec::new();
     let mut group_spans = vec![None; groups.len()];
     let mut site_spans = vec![None; decisions.sites.len()];
     // Text of the blocks every witness has, to recognise a running header (a title
@@ -115,18 +116,17 @@ pub fn render(
             match segment {
                 Segment::Agreed { starts, len } => {
                     for t in 0..*len {
-                        let forms: Vec<&str> = by_trust
-                            .iter()
-                            .map(|&m| {
-                                let s = &collation.streams[m];
-                                let p = starts[m] + t;
-                                surface(
-                                    &witnesses[collation.witnesses[m]],
-                                    s.symbols[p],
-                                    &s.spans[p],
-                                )
-                            })
-                            .collect();
+                        forms.clear();
+                        forms.extend(by_trust.iter().map(|&m| {
+                            let s = &collation.streams[m];
+                            let p = starts[m] + t;
+                            surface(&witnesses[collation.witnesses[m]], s.symbols[p], &s.span(p))
+                        }));
+                        // Usually every witness wrote the symbol the same way.
+                        if forms.iter().all(|f| *f == forms[0]) {
+                            out.push(forms[0]);
+                            continue;
+                        }
                         // Majority of surface forms; `forms` is in trust order, so the
                         // first form with the top count is the most trusted among ties.
                         let best = forms
@@ -200,7 +200,7 @@ pub fn reading_surface(
     let w = &witnesses[collation.witnesses[m]];
     ranges[m]
         .clone()
-        .map(|p| surface(w, s.symbols[p], &s.spans[p]))
+        .map(|p| surface(w, s.symbols[p], &s.span(p)))
         .collect()
 }
 

@@ -28,7 +28,12 @@ fn three_witnesses_outvote_each_others_errors() {
     assert_eq!(result.report.summary.variant_sites, 6);
     for site in &result.report.sites {
         let chosen = &site.candidates[site.chosen_index];
-        assert_eq!(chosen.witnesses.len(), 2, "the majority reading wins: {}", site.reason);
+        assert_eq!(
+            chosen.witnesses.len(),
+            2,
+            "the majority reading wins: {}",
+            site.reason
+        );
         assert!(
             site.confidence > 0.9,
             "majority sites should be confident: {}",
