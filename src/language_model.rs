@@ -655,7 +655,7 @@ mod tests {
     #[test]
     fn halves_needed_follow_the_scripts_of_the_text() {
         assert_eq!(
-            LanguageModel::halves_needed("审结权健传销案"),
+            LanguageModel::halves_needed("审结乙丙传销案"),
             (true, false)
         );
         assert_eq!(
