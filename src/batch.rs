@@ -364,7 +364,7 @@ fn process_document(doc: &DocumentSpec, job: &Job) -> SummaryLine {
             .iter()
             .map(|p| read_witness_with(p, &ReadOptions::default()).map_err(|e| e.to_string()))
             .collect::<Result<_, _>>()?;
-        let result = reconcile(&witnesses, job.options).map_err(|e| e.to_string())?;
+        let result = reconcile(&witnesses, job.options).map_err(|e| batch_message(&e))?;
         if let Some(path) = &report_out {
             write_atomically(path, report_json(&result.report)?.as_bytes())
                 .map_err(|e| e.to_string())?;
@@ -388,6 +388,17 @@ fn process_document(doc: &DocumentSpec, job: &Job) -> SummaryLine {
     };
     line.time = seconds_since(start);
     line
+}
+
+/// A reconciliation error as the batch reports it: `batch --force` re-runs documents, so the
+/// single run's advice to use --force for unrelated witnesses names the single run.
+fn batch_message(e: &crate::ReconcileError) -> String {
+    match e {
+        crate::ReconcileError::Unrelated { path, share, min } => format!(
+            "{path}: only {share:.0}% of its text aligns with the other witnesses (at least {min:.0}% expected): these do not look like transcriptions of one document (reconcile them alone with `reconcile --force` to merge anyway)"
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// Progress on standard error: a bar on a terminal, a plain line per document otherwise.
@@ -606,7 +617,7 @@ fn stream_document(
                         replaced: 0,
                     })
                     .collect();
-                reconcile(&witnesses, options).map_err(|e| e.to_string())
+                reconcile(&witnesses, options).map_err(|e| batch_message(&e))
             };
             (doc.id, outcome)
         }

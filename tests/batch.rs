@@ -463,3 +463,22 @@ fn streaming_result_matches_a_single_run() {
     );
     assert_eq!(result["report"]["witnesses"][0]["path"], "court/0");
 }
+
+#[test]
+fn unrelated_witnesses_fail_their_document_with_advice_that_fits_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    write(&input.join("mixed/a.txt"), &corpus(COURT_A));
+    write(
+        &input.join("mixed/b.txt"),
+        &corpus("corpus/002_009d9037f2d6c0d2.txt"),
+    );
+    let out = tmp.path().join("out");
+    let o = run(reconcile().arg("batch").arg(&input).arg("-o").arg(&out));
+    assert_eq!(o.status.code(), Some(1));
+    let lines = summary(&out);
+    let error = lines[0]["error"].as_str().unwrap();
+    assert!(error.contains("do not look like transcriptions"), "{error}");
+    assert!(error.contains("reconcile --force"), "{error}");
+    assert!(!error.contains("use --force"), "{error}");
+}
