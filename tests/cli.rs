@@ -88,6 +88,15 @@ fn help_shows_an_example() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("Example:"));
 }
 
+/// Every file in `dir` with its bytes, to check that a refused run changed nothing.
+fn file_contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    entries(dir)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
 /// Run, expect exit 2 with `message` in stderr, and the directory unchanged.
 fn refused(args: &[&str], message: &str) {
     let dir = workdir();
@@ -95,20 +104,12 @@ fn refused(args: &[&str], message: &str) {
     std::fs::write(dir.path().join("blank.txt"), " \n\u{3000}\n").unwrap();
     std::fs::write(dir.path().join("latin1.txt"), b"caf\xe9 au lait").unwrap();
     std::fs::create_dir(dir.path().join("folder")).unwrap();
-    let before: Vec<(PathBuf, Vec<u8>)> = entries(dir.path())
-        .into_iter()
-        .filter(|p| p.is_file())
-        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
-        .collect();
+    let before = file_contents(dir.path());
     let o = reconcile_cmd(args, dir.path());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains(message), "expected {message:?} in {err:?}");
-    let after: Vec<(PathBuf, Vec<u8>)> = entries(dir.path())
-        .into_iter()
-        .filter(|p| p.is_file())
-        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
-        .collect();
+    let after = file_contents(dir.path());
     assert_eq!(before, after, "files changed or appeared");
 }
 
