@@ -314,18 +314,20 @@ enum Extension {
     AddsWords,
 }
 
-/// Count the occurrences of `needle` in `hay` (overlapping ones too).
-fn occurrences(hay: &str, needle: &str) -> usize {
-    if needle.is_empty() {
-        return 0;
+/// Count the occurrences (overlapping ones too) of every phrase in `hay`, in one pass over
+/// it: an Aho–Corasick automaton of all the phrases, so the cost is the length of the
+/// documents plus the matches, not documents × sites.
+fn occurrences(hay: &str, phrases: &[String]) -> Vec<usize> {
+    let mut counts = vec![0; phrases.len()];
+    if phrases.is_empty() {
+        return counts;
     }
-    let mut n = 0;
-    let mut from = 0;
-    while let Some(at) = hay[from..].find(needle) {
-        n += 1;
-        from += at + needle.chars().next().map_or(1, char::len_utf8);
+    let automaton = aho_corasick::AhoCorasick::new(phrases)
+        .expect("phrases of a document stay far below the automaton's size limit");
+    for m in automaton.find_overlapping_iter(hay) {
+        counts[m.pattern().as_usize()] += 1;
     }
-    n
+    counts
 }
 
 fn last_chars(s: &str, n: usize) -> String {
@@ -335,6 +337,69 @@ fn last_chars(s: &str, n: usize) -> String {
 
 fn first_chars(s: &str, n: usize) -> String {
     s.chars().take(n).collect()
+}
+
+/// The phrase whose other occurrences count as consistency evidence for each candidate of a
+/// text site: the reading with two symbols of context on each side. None where the readings
+/// differ a lot in length: phrases of very different lengths are not comparable (a short one
+/// occurs by chance far more often).
+fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
+    let lengths: Vec<usize> = site
+        .candidates
+        .iter()
+        .map(|c| c.key.chars().count())
+        .collect();
+    let lengths_differ_much =
+        lengths.iter().max().unwrap_or(&0) - lengths.iter().min().unwrap_or(&0) > 3;
+    let (left, right) = (
+        last_chars(&site.left_context, 2),
+        first_chars(&site.right_context, 2),
+    );
+    site.candidates
+        .iter()
+        .map(|c| {
+            (!lengths_differ_much).then(|| format!("{left}{}{right}", c.key.replace('\n', "")))
+        })
+        .collect()
+}
+
+/// How often each consistency phrase occurs in the documents (every member stream of every
+/// group), and the number of witnesses.
+struct ConsistencyCounts {
+    occurrences: std::collections::HashMap<String, usize>,
+    witnesses: f64,
+}
+
+fn consistency_counts(
+    collations: &[Collation],
+    table: &SymbolTable,
+    sites: &[Site],
+) -> ConsistencyCounts {
+    let mut documents = String::new();
+    let mut witness_count = 0;
+    for c in collations {
+        for s in &c.streams {
+            documents.push_str(&table.key_text(&s.symbols));
+            documents.push('\n');
+        }
+        witness_count = witness_count.max(c.witnesses.iter().max().map_or(0, |w| w + 1));
+    }
+    let mut phrases: Vec<String> = sites
+        .par_iter()
+        .filter(|s| !s.layout_only)
+        .flat_map_iter(|s| consistency_phrases(s).into_iter().flatten())
+        .filter(|p| !p.is_empty())
+        .collect();
+    phrases.sort_unstable();
+    phrases.dedup();
+    let counts = occurrences(&documents, &phrases);
+    let mut occurrences: std::collections::HashMap<String, usize> =
+        phrases.into_iter().zip(counts).collect();
+    occurrences.insert(String::new(), 0);
+    ConsistencyCounts {
+        occurrences,
+        witnesses: witness_count.max(1) as f64,
+    }
 }
 
 /// Gather the variant sites of all collations, with their features and evidence.
@@ -390,18 +455,8 @@ pub fn gather_sites(
             });
         }
     }
-    // The documents' text, for consistency counts: every member stream of every group.
-    let mut documents = String::new();
-    let mut witness_count = 0;
-    for c in collations {
-        for s in &c.streams {
-            documents.push_str(&table.key_text(&s.symbols));
-            documents.push('\n');
-        }
-        witness_count = witness_count.max(c.witnesses.iter().max().map_or(0, |w| w + 1));
-    }
-    let witness_count = witness_count.max(1) as f64;
-    // Language plausibility and consistency are the expensive part: in parallel.
+    let counts = consistency_counts(collations, table, &sites);
+    // Language plausibility is the expensive part: in parallel.
     sites
         .par_iter_mut()
         .filter(|s| !s.layout_only)
@@ -423,30 +478,15 @@ pub fn gather_sites(
                 .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
                 .unwrap_or(0);
             let best_key = site.candidates[best].key.replace('\n', "");
-            let (left, right) = (
-                last_chars(&site.left_context, 2),
-                first_chars(&site.right_context, 2),
-            );
-            let lengths: Vec<usize> = site
-                .candidates
-                .iter()
-                .map(|c| c.key.chars().count())
-                .collect();
-            let lengths_differ_much =
-                lengths.iter().max().unwrap_or(&0) - lengths.iter().min().unwrap_or(&0) > 3;
+            let phrases = consistency_phrases(site);
             for (i, c) in site.candidates.iter_mut().enumerate() {
                 let key = c.key.replace('\n', "");
                 c.features.lm = scores[i] - scores[best];
                 c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
-                // Phrases of very different lengths are not comparable (a short one occurs
-                // by chance far more often): none where the readings differ a lot in length.
-                c.features.consistency = if lengths_differ_much {
-                    0.0
-                } else {
-                    let phrase = format!("{left}{key}{right}");
-                    let others = occurrences(&documents, &phrase).saturating_sub(c.witnesses.len());
-                    (1.0 + others as f64 / witness_count).ln()
-                };
+                c.features.consistency = phrases[i].as_ref().map_or(0.0, |phrase| {
+                    let others = counts.occurrences[phrase].saturating_sub(c.witnesses.len());
+                    (1.0 + others as f64 / counts.witnesses).ln()
+                });
             }
             for (i, window) in windows.iter().enumerate() {
                 let term = glossary.iter().find(|t| {
@@ -554,6 +594,112 @@ fn posterior(site: &Site, error_rate: &[f64], vote_weight: f64) -> (Vec<f64>, Ve
     (softmax(&logits), votes)
 }
 
+/// The logarithms `vote_terms` takes of each witness's error rate, computed once per EM
+/// iteration instead of at every site: `right[w]` = ln(1 - ε_w), `wrong[k][w]` =
+/// ln(ε_w / (k - 1)) at a site with k candidates. The same expressions as in `vote_terms`,
+/// so the same values.
+struct VoteLogs {
+    right: Vec<f64>,
+    wrong: Vec<Vec<f64>>,
+}
+
+impl VoteLogs {
+    fn new(error_rate: &[f64], most_candidates: usize) -> VoteLogs {
+        VoteLogs {
+            right: error_rate.iter().map(|&e| (1.0 - e).ln()).collect(),
+            wrong: (0..=most_candidates)
+                .map(|k| {
+                    let k = k as f64;
+                    error_rate.iter().map(|&e| (e / (k - 1.0)).ln()).collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The text sites laid out flat for the EM loop, which visits every site up to hundreds of
+/// times: contiguous arrays instead of a walk through each site's candidates and their
+/// witness lists. `posterior` computes what `posterior(site, error_rate, vote_weight).0`
+/// does, with the same operations in the same order, so bit for bit the same probabilities
+/// (test `flat_posterior_is_bit_identical_to_posterior`).
+struct FlatSites {
+    /// Candidates of site s: `site_start[s]..site_start[s + 1]`.
+    site_start: Vec<usize>,
+    evidence: Vec<f64>,
+    /// Witnesses of candidate c: `witnesses[candidate_start[c]..candidate_start[c + 1]]`.
+    candidate_start: Vec<usize>,
+    witnesses: Vec<usize>,
+    most_candidates: usize,
+    terms: Vec<f64>,
+    exps: Vec<f64>,
+}
+
+impl FlatSites {
+    fn new(sites: &[&Site]) -> FlatSites {
+        let mut flat = FlatSites {
+            site_start: vec![0],
+            evidence: Vec::new(),
+            candidate_start: vec![0],
+            witnesses: Vec::new(),
+            most_candidates: 0,
+            terms: Vec::new(),
+            exps: Vec::new(),
+        };
+        for site in sites {
+            for c in &site.candidates {
+                flat.evidence.push(c.evidence());
+                flat.witnesses.extend_from_slice(&c.witnesses);
+                flat.candidate_start.push(flat.witnesses.len());
+            }
+            flat.site_start.push(flat.evidence.len());
+            flat.most_candidates = flat.most_candidates.max(site.candidates.len());
+        }
+        flat
+    }
+
+    fn sites(&self) -> usize {
+        self.site_start.len() - 1
+    }
+
+    fn candidates(&self, s: usize) -> std::ops::Range<usize> {
+        self.site_start[s]..self.site_start[s + 1]
+    }
+
+    fn witnesses_of(&self, c: usize) -> &[usize] {
+        &self.witnesses[self.candidate_start[c]..self.candidate_start[c + 1]]
+    }
+
+    /// Posterior of every candidate of site `s`.
+    fn posterior(&mut self, s: usize, logs: &VoteLogs, vote_weight: f64) -> &[f64] {
+        let candidates = self.candidates(s);
+        let k = candidates.len();
+        let mut terms = std::mem::take(&mut self.terms);
+        terms.clear();
+        terms.resize(k, 0.0);
+        for (r, cand) in candidates.clone().enumerate() {
+            for &w in self.witnesses_of(cand) {
+                let wrong = logs.wrong[k][w];
+                for (c, t) in terms.iter_mut().enumerate() {
+                    *t += if c == r { logs.right[w] } else { wrong };
+                }
+            }
+        }
+        // As in `posterior`: evidence + vote_weight · votes, then `softmax`.
+        for (t, e) in terms.iter_mut().zip(&self.evidence[candidates]) {
+            *t = e + vote_weight * *t;
+        }
+        let m = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        self.exps.clear();
+        self.exps.extend(terms.iter().map(|v| (v - m).exp()));
+        let z: f64 = self.exps.iter().sum();
+        for e in &mut self.exps {
+            *e /= z;
+        }
+        self.terms = terms;
+        &self.exps
+    }
+}
+
 /// Prior on each witness's error rate, as pseudo-counts: one error in a hundred positions.
 const PRIOR_ERRORS: f64 = 1.0;
 const PRIOR_POSITIONS: f64 = 100.0;
@@ -569,12 +715,16 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize], vote_weight: f6
         .iter()
         .map(|&n| (PRIOR_ERRORS + text_sites.len() as f64 / 2.0) / (PRIOR_POSITIONS + n as f64))
         .collect();
+    let mut flat = FlatSites::new(&text_sites);
+    let mut q = Vec::new();
     for _ in 0..500 {
         let mut wrong = vec![PRIOR_ERRORS; positions.len()];
-        for site in &text_sites {
-            let (q, _) = posterior(site, &error_rate, vote_weight);
-            for (c, candidate) in site.candidates.iter().enumerate() {
-                for &w in &candidate.witnesses {
+        let logs = VoteLogs::new(&error_rate, flat.most_candidates);
+        for s in 0..flat.sites() {
+            q.clear();
+            q.extend_from_slice(flat.posterior(s, &logs, vote_weight));
+            for (c, cand) in flat.candidates(s).enumerate() {
+                for &w in flat.witnesses_of(cand) {
                     wrong[w] += 1.0 - q[c];
                 }
             }
@@ -1303,4 +1453,76 @@ pub fn confidence_log_loss(docs: &[TrainingDoc], params: &DecisionParams) -> f64
         }
     }
     loss / n.max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(candidates: &[(&[usize], f64)]) -> Site {
+        Site {
+            group: 0,
+            segment: 0,
+            layout_only: false,
+            left_context: String::new(),
+            right_context: String::new(),
+            candidates: candidates
+                .iter()
+                .enumerate()
+                .map(|(i, (w, lm))| Candidate {
+                    key: i.to_string(),
+                    witnesses: w.to_vec(),
+                    features: Features::default(),
+                    lm_evidence: *lm,
+                    length_evidence: if i == 0 { 0.3 } else { 0.0 },
+                    layout_evidence: 0.0,
+                    consistency_evidence: 0.01 * i as f64,
+                    glossary_evidence: 0.0,
+                })
+                .collect(),
+            posterior: Vec::new(),
+            chosen: 0,
+            reason: String::new(),
+            reviewer_text: None,
+            none: 0.0,
+        }
+    }
+
+    #[test]
+    fn flat_posterior_is_bit_identical_to_posterior() {
+        let sites = [
+            site(&[(&[0], -0.2), (&[1], 0.0)]),
+            site(&[(&[0, 2], 0.0), (&[1], -0.5)]),
+            site(&[(&[2], -0.1), (&[0], 0.0), (&[1, 3], -0.4)]),
+            site(&[(&[3], 0.0), (&[0, 1, 2], -0.05)]),
+        ];
+        let refs: Vec<&Site> = sites.iter().collect();
+        let error_rate = [0.013, 0.21, 0.0007, 0.5];
+        let mut flat = FlatSites::new(&refs);
+        let logs = VoteLogs::new(&error_rate, flat.most_candidates);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for vote_weight in [1.0, 1.1, 0.7] {
+            for (s, site) in sites.iter().enumerate() {
+                let expected = posterior(site, &error_rate, vote_weight).0;
+                let got = flat.posterior(s, &logs, vote_weight).to_vec();
+                assert_eq!(
+                    bits(&got),
+                    bits(&expected),
+                    "site {s}, weight {vote_weight}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn occurrences_count_overlapping_matches_of_every_phrase() {
+        let phrases = [
+            "aa".to_string(),
+            "ab".to_string(),
+            "法院".to_string(),
+            "zz".to_string(),
+        ];
+        assert_eq!(occurrences("aaab 法院法院", &phrases), vec![2, 1, 2, 0]);
+        assert!(occurrences("abc", &[]).is_empty());
+    }
 }

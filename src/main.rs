@@ -3,7 +3,8 @@
 use clap::Parser;
 use reconcile::input::{ReadOptions, Witness, read_witness_with};
 use reconcile::output::{
-    check_not_an_input, check_writable_location, install_interrupt_cleanup, write_all_atomically,
+    Contents, check_not_an_input, check_writable_location, install_interrupt_cleanup,
+    write_all_atomically,
 };
 use reconcile::{Options, reconcile};
 use std::path::{Path, PathBuf};
@@ -213,9 +214,11 @@ fn run(cli: RunArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    let report_json = match serde_json::to_string_pretty(&result.report) {
-        Ok(j) => j + "\n",
-        Err(e) => return fail(format!("cannot serialise the report: {e}")),
+    // The report is serialised straight into its temporary file: at a megabyte of text it
+    // is tens of megabytes of JSON, which need not be held in memory as well.
+    let write_report = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &result.report)?;
+        out.write_all(b"\n")
     };
     let page = cli
         .html
@@ -223,12 +226,12 @@ fn run(cli: RunArgs) -> ExitCode {
         .map(|_| reconcile::review::render_html(&result.report));
     // All files are written to temporary files first and renamed together, so a failed or
     // interrupted run never leaves a new report beside an old text.
-    let mut files: Vec<(&Path, &[u8])> = Vec::new();
+    let mut files: Vec<(&Path, Contents)> = Vec::new();
     if let Some(path) = &cli.report {
-        files.push((path, report_json.as_bytes()));
+        files.push((path, Contents::Writer(&write_report)));
     }
     if let (Some(path), Some(page)) = (&cli.html, &page) {
-        files.push((path, page.as_bytes()));
+        files.push((path, Contents::Bytes(page.as_bytes())));
     }
     if is_stdout(&output) {
         use std::io::Write;
@@ -236,7 +239,7 @@ fn run(cli: RunArgs) -> ExitCode {
             return fail(format!("cannot write to standard output: {e}"));
         }
     } else {
-        files.push((&output, result.text.as_bytes()));
+        files.push((&output, Contents::Bytes(result.text.as_bytes())));
     }
     if let Err(e) = write_all_atomically(&files) {
         return fail(e);

@@ -128,27 +128,41 @@ fn pause_for_tests() {
     }
 }
 
+/// What goes into an output file: bytes already in memory, or a function that writes them,
+/// so that a large output (the JSON report) is streamed into its temporary file instead of
+/// being built as one more copy in memory first.
+pub enum Contents<'a> {
+    Bytes(&'a [u8]),
+    Writer(&'a dyn Fn(&mut dyn Write) -> std::io::Result<()>),
+}
+
 /// Write `contents` to `path` atomically (temp file in the same directory, fsync, rename).
 pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
-    write_all_atomically(&[(path, contents)])
+    write_all_atomically(&[(path, Contents::Bytes(contents))])
 }
 
 /// Write several files atomically: every temporary file is written and synced before the
 /// first rename, so a failure or an interrupt while writing leaves all targets as they
 /// were, and the renames follow each other closely.
-pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), OutputError> {
+pub fn write_all_atomically(files: &[(&Path, Contents)]) -> Result<(), OutputError> {
     let mut temps: Vec<(NamedTempFile, &Path)> = Vec::with_capacity(files.len());
     let mut result = Ok(());
-    for &(path, contents) in files {
+    for (path, contents) in files {
+        let path: &Path = path;
         let err = |source| OutputError::Write {
             path: path.to_path_buf(),
             source,
         };
         let written = registered_temp(path).map_err(err).and_then(|mut tmp| {
-            let outcome = tmp
-                .write_all(contents)
-                .and_then(|_| tmp.as_file().sync_all())
-                .map_err(err);
+            let outcome = match contents {
+                Contents::Bytes(bytes) => tmp.write_all(bytes),
+                Contents::Writer(write) => {
+                    let mut buffered = std::io::BufWriter::new(&mut tmp);
+                    write(&mut buffered).and_then(|_| buffered.flush())
+                }
+            }
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(err);
             temps.push((tmp, path));
             outcome
         });
