@@ -6,9 +6,9 @@
 #   bench/accuracy.sh            # held-out texts (bench/texts) and corpus texts, fresh seeds
 #   QUICK=1 bench/accuracy.sh    # fewer seeds
 #
-# Held-out texts: bench/texts/udhr_{zh,en}.txt (never used to fit anything). "corpus" rows
-# use corpus/002-004, whose simulations with seeds 1-3 and 101 were used to fit the weights
-# (tests/accuracy.rs::fit_decision_weights); the seeds here (1001+) are fresh.
+# No text here was used to fit anything: the weights are fitted on bench/texts/train/
+# (tests/accuracy.rs::fit_decision_weights). "held-out" rows: bench/texts/udhr_{zh,en}.txt;
+# "corpus" rows: corpus/002-004.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
