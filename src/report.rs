@@ -95,7 +95,12 @@ pub struct SiteInfo {
     pub chosen: String,
     /// Index of the chosen candidate in `candidates`.
     pub chosen_index: usize,
+    /// Probability that the chosen reading is right: its `probability` among the readings
+    /// times the chance that some reading is right at all (1 - `no_reading_right`),
+    /// calibrated (docs/evaluation.md).
     pub confidence: f64,
+    /// Probability that every witness is wrong here, so no candidate is the true text.
+    pub no_reading_right: f64,
     pub flagged: bool,
     pub reason: String,
 }
@@ -326,6 +331,11 @@ pub fn build(
                 chosen,
                 chosen_index,
                 confidence: round(s.confidence()),
+                no_reading_right: if s.reviewer_text.is_some() {
+                    0.0
+                } else {
+                    round(s.none)
+                },
                 flagged: !s.layout_only && s.confidence() < min_confidence,
                 reason: s.reason.clone(),
             }

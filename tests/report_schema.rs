@@ -209,15 +209,17 @@ fn check_invariants(run: &Run, what: &str) {
             "{here}: candidate probabilities sum to {total}"
         );
         let confidence = num(site, "confidence");
-        assert_eq!(
-            confidence,
-            num(&candidates[chosen], "probability"),
-            "{here}: confidence is the chosen candidate's probability"
+        let expected =
+            num(&candidates[chosen], "probability") * (1.0 - num(site, "no_reading_right"));
+        assert!(
+            (confidence - expected).abs() <= 2e-4,
+            "{here}: confidence {confidence} is not the chosen candidate's probability times the chance that a reading is right ({expected})"
         );
+        let chosen_probability = num(&candidates[chosen], "probability");
         assert!(
             candidates
                 .iter()
-                .all(|c| num(c, "probability") <= confidence),
+                .all(|c| num(c, "probability") <= chosen_probability),
             "{here}: a candidate is more probable than the chosen one"
         );
         assert_eq!(
