@@ -352,20 +352,40 @@ enum Extension {
     AddsWords,
 }
 
-/// Count the occurrences (overlapping ones too) of every phrase in `hay`, in one pass over
-/// it: an Aho–Corasick automaton of all the phrases, so the cost is the length of the
-/// documents plus the matches, not documents × sites.
-fn occurrences(hay: &str, phrases: &[String]) -> Vec<usize> {
-    let mut counts = vec![0; phrases.len()];
+/// Count the occurrences (overlapping ones too) of every phrase in the texts `hays`: an
+/// Aho–Corasick automaton of all the phrases run once over each text (the texts in
+/// parallel), so the cost is the length of the documents plus the matches, not documents ×
+/// sites. A phrase is not counted across two texts.
+fn occurrences(hays: &[String], phrases: &[String]) -> Vec<usize> {
     if phrases.is_empty() {
-        return counts;
+        return Vec::new();
     }
-    let automaton = aho_corasick::AhoCorasick::new(phrases)
-        .expect("phrases of a document stay far below the automaton's size limit");
-    for m in automaton.find_overlapping_iter(hay) {
-        counts[m.pattern().as_usize()] += 1;
-    }
-    counts
+    // The automaton has size limits (about 2³¹ states); a document that large loses its
+    // consistency evidence rather than failing.
+    let Ok(automaton) = aho_corasick::AhoCorasick::new(phrases) else {
+        return vec![0; phrases.len()];
+    };
+    // A few large pieces of work: every piece sums into a count vector of its own.
+    hays.par_iter()
+        .with_min_len(hays.len().div_ceil(8).max(1))
+        .fold(
+            || vec![0; phrases.len()],
+            |mut counts, hay| {
+                for m in automaton.find_overlapping_iter(hay) {
+                    counts[m.pattern().as_usize()] += 1;
+                }
+                counts
+            },
+        )
+        .reduce(
+            || vec![0; phrases.len()],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        )
 }
 
 fn last_chars(s: &str, n: usize) -> String {
@@ -411,22 +431,24 @@ struct ConsistencyCounts {
 fn consistency_counts(
     collations: &[Collation],
     table: &SymbolTable,
-    sites: &[Site],
+    phrases_of_sites: &[Vec<Option<String>>],
 ) -> ConsistencyCounts {
-    let mut documents = String::new();
-    let mut witness_count = 0;
-    for c in collations {
-        for s in &c.streams {
-            documents.push_str(&table.key_text(&s.symbols));
-            documents.push('\n');
-        }
-        witness_count = witness_count.max(c.witnesses.iter().max().map_or(0, |w| w + 1));
-    }
-    let mut phrases: Vec<String> = sites
+    // Every member stream of every group, one text each (a phrase never spans two).
+    let documents: Vec<String> = collations
         .par_iter()
-        .filter(|s| !s.layout_only)
-        .flat_map_iter(|s| consistency_phrases(s).into_iter().flatten())
+        .flat_map_iter(|c| c.streams.iter().map(|s| table.key_text(&s.symbols)))
+        .collect();
+    let witness_count = collations
+        .iter()
+        .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
+        .max()
+        .unwrap_or(0);
+    let mut phrases: Vec<String> = phrases_of_sites
+        .iter()
+        .flatten()
+        .flatten()
         .filter(|p| !p.is_empty())
+        .cloned()
         .collect();
     phrases.sort_unstable();
     phrases.dedup();
@@ -437,6 +459,41 @@ fn consistency_counts(
     ConsistencyCounts {
         occurrences,
         witnesses: witness_count.max(1) as f64,
+    }
+}
+
+/// The language-model features (plausibility in context against the best reading, and how
+/// each reading differs from it) and the glossary feature of a text site.
+fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossary: &[String]) {
+    let windows: Vec<String> = site
+        .candidates
+        .iter()
+        .map(|c| {
+            format!(
+                "{}{}{}",
+                site.left_context,
+                c.key.replace('\n', ""),
+                site.right_context
+            )
+        })
+        .collect();
+    let scores: Vec<f64> = windows.iter().map(|t| model.plausibility(t)).collect();
+    let best = (0..scores.len())
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let best_key = site.candidates[best].key.replace('\n', "");
+    for (i, c) in site.candidates.iter_mut().enumerate() {
+        let key = c.key.replace('\n', "");
+        c.features.lm = scores[i] - scores[best];
+        c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
+    }
+    for (i, window) in windows.iter().enumerate() {
+        let term = glossary.iter().find(|t| {
+            !t.is_empty()
+                && window.contains(t.as_str())
+                && windows.iter().any(|w| !w.contains(t.as_str()))
+        });
+        site.candidates[i].features.glossary_term = term.cloned();
     }
 }
 
@@ -493,48 +550,35 @@ pub fn gather_sites(
             });
         }
     }
-    let counts = consistency_counts(collations, table, &sites);
-    // Language plausibility is the expensive part: in parallel.
-    sites
-        .par_iter_mut()
-        .filter(|s| !s.layout_only)
-        .for_each(|site| {
-            let windows: Vec<String> = site
-                .candidates
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{}{}{}",
-                        site.left_context,
-                        c.key.replace('\n', ""),
-                        site.right_context
-                    )
-                })
-                .collect();
-            let scores: Vec<f64> = windows.iter().map(|t| model.plausibility(t)).collect();
-            let best = (0..scores.len())
-                .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
-                .unwrap_or(0);
-            let best_key = site.candidates[best].key.replace('\n', "");
-            let phrases = consistency_phrases(site);
-            for (i, c) in site.candidates.iter_mut().enumerate() {
-                let key = c.key.replace('\n', "");
-                c.features.lm = scores[i] - scores[best];
-                c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
-                c.features.consistency = phrases[i].as_ref().map_or(0.0, |phrase| {
-                    let others = counts.occurrences[phrase].saturating_sub(c.witnesses.len());
-                    (1.0 + others as f64 / counts.witnesses).ln()
-                });
+    // Consistency counts (one sequential automaton build, then a parallel search) run beside
+    // the language-model scoring, which is the expensive part and parallel too.
+    let phrases: Vec<Vec<Option<String>>> = sites
+        .par_iter()
+        .map(|s| {
+            if s.layout_only {
+                Vec::new()
+            } else {
+                consistency_phrases(s)
             }
-            for (i, window) in windows.iter().enumerate() {
-                let term = glossary.iter().find(|t| {
-                    !t.is_empty()
-                        && window.contains(t.as_str())
-                        && windows.iter().any(|w| !w.contains(t.as_str()))
-                });
-                site.candidates[i].features.glossary_term = term.cloned();
-            }
-        });
+        })
+        .collect();
+    let (counts, ()) = rayon::join(
+        || consistency_counts(collations, table, &phrases),
+        || {
+            sites
+                .par_iter_mut()
+                .filter(|s| !s.layout_only)
+                .for_each(|site| score_language_and_glossary(site, model, glossary))
+        },
+    );
+    for (site, phrases) in sites.iter_mut().zip(&phrases) {
+        for (c, phrase) in site.candidates.iter_mut().zip(phrases) {
+            c.features.consistency = phrase.as_ref().map_or(0.0, |phrase| {
+                let others = counts.occurrences[phrase].saturating_sub(c.witnesses.len());
+                (1.0 + others as f64 / counts.witnesses).ln()
+            });
+        }
+    }
     for site in &mut sites {
         let keys: Vec<String> = site
             .candidates
@@ -1645,8 +1689,14 @@ mod tests {
             "法院".to_string(),
             "zz".to_string(),
         ];
-        assert_eq!(occurrences("aaab 法院法院", &phrases), vec![2, 1, 2, 0]);
-        assert!(occurrences("abc", &[]).is_empty());
+        let texts = [
+            "aaab 法院法院".to_string(),
+            "法院a".to_string(),
+            "a".to_string(),
+        ];
+        // Overlapping "aa" twice in "aaa"; none across the texts ("a" + "法院a" + "a").
+        assert_eq!(occurrences(&texts, &phrases), vec![2, 1, 3, 0]);
+        assert!(occurrences(&texts, &[]).is_empty());
     }
 }
 

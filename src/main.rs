@@ -253,6 +253,9 @@ fn run(cli: RunArgs) -> ExitCode {
             cli.html.as_deref()
         )
     );
+    // The process ends here: freeing the report and the decisions of a large document
+    // piece by piece would only add to the wall time (about 0.1 s at a megabyte).
+    std::mem::forget(result);
     ExitCode::SUCCESS
 }
 
