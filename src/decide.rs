@@ -1431,21 +1431,11 @@ pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [[f64; 3]; 6]
         platt: [[1.0, 1.0, 0.0]; 6],
         ..params.clone()
     };
-    let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
-    // (features [logit p, logit(1 - none), 1], outcome)
+    // (features [logit p, logit(1 - none), 1], outcome, group)
     let mut rows: Vec<([f64; 3], bool, usize)> = Vec::new();
-    for doc in docs {
-        let mut sites = doc.sites.clone();
-        for s in &mut sites {
-            apply_params(s, &unscaled);
-        }
-        let n = doc.positions.len();
-        let decided = decide(sites, &doc.positions, &labels[..n.min(16)], &unscaled);
-        for ((site, label), correct) in decided.sites.iter().zip(&doc.labels).zip(&doc.correct) {
-            // Judged as `eval` judges (the chosen reading's output against the truth);
-            // where eval did not judge, by the label.
-            let right = correct.unwrap_or(*label == Some(site.chosen));
-            if !site.layout_only {
+    for (decided, right) in judged_documents(docs, &unscaled) {
+        for (site, right) in decided.sites.iter().zip(right) {
+            if let Some(right) = right {
                 let x = [
                     logit(site.posterior[site.chosen]),
                     logit(1.0 - none_probability(site, &decided.error_rate, &unscaled)),
@@ -1584,28 +1574,49 @@ fn isotonic_knots(mut points: Vec<(f64, f64)>) -> [f64; RECALIBRATION_KNOTS] {
     knots
 }
 
-/// Every text site of the training documents, decided with `params`, and whether the
-/// decision was right (as `eval` judges the chosen reading's output; where eval did not
-/// judge, by the label).
-pub fn judged_sites(docs: &[TrainingDoc], params: &DecisionParams) -> Vec<(Site, bool)> {
+/// Every training document decided with `params`, with whether the decision at each text
+/// site was right (None at layout sites): as `eval` judges the chosen reading's output, or
+/// where eval did not judge, by the label.
+fn judged_documents(
+    docs: &[TrainingDoc],
+    params: &DecisionParams,
+) -> Vec<(Decisions, Vec<Option<bool>>)> {
     let labels: Vec<String> = (0..16).map(|i| i.to_string()).collect();
-    let mut out = Vec::new();
-    for doc in docs {
-        let mut sites = doc.sites.clone();
-        for s in &mut sites {
-            apply_params(s, params);
-        }
-        let k = doc.positions.len();
-        let decided = decide(sites, &doc.positions, &labels[..k.min(16)], params);
-        for ((site, label), correct) in decided.sites.into_iter().zip(&doc.labels).zip(&doc.correct)
-        {
-            if !site.layout_only {
-                let right = correct.unwrap_or(*label == Some(site.chosen));
-                out.push((site, right));
+    docs.iter()
+        .map(|doc| {
+            let mut sites = doc.sites.clone();
+            for s in &mut sites {
+                apply_params(s, params);
             }
-        }
-    }
-    out
+            let k = doc.positions.len();
+            let decided = decide(sites, &doc.positions, &labels[..k.min(16)], params);
+            let right = decided
+                .sites
+                .iter()
+                .zip(&doc.labels)
+                .zip(&doc.correct)
+                .map(|((site, label), correct)| {
+                    (!site.layout_only).then(|| correct.unwrap_or(*label == Some(site.chosen)))
+                })
+                .collect();
+            (decided, right)
+        })
+        .collect()
+}
+
+/// Every text site of the training documents, decided with `params`, and whether the
+/// decision was right (see `judged_documents`).
+pub fn judged_sites(docs: &[TrainingDoc], params: &DecisionParams) -> Vec<(Site, bool)> {
+    judged_documents(docs, params)
+        .into_iter()
+        .flat_map(|(decided, right)| {
+            decided
+                .sites
+                .into_iter()
+                .zip(right)
+                .filter_map(|(site, right)| right.map(|r| (site, r)))
+        })
+        .collect()
 }
 
 /// Mean log loss of the reported confidence against `eval`'s judgement of the chosen

@@ -286,6 +286,9 @@ fn noise_zh(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
     let v = words();
     let chars: Vec<char> = para.chars().collect();
     let mut out: Vec<char> = Vec::with_capacity(chars.len() + 8);
+    // Stray characters to insert: the homophone table's characters, in a fixed order.
+    let mut common_chars: Vec<char> = t.homophones.keys().copied().collect();
+    common_chars.sort_unstable();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -339,35 +342,23 @@ fn noise_zh(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
                 }
             }
         }
-        let roll = rng.unit();
-        if roll < 0.45 {
-            counts.add("dropped");
-        } else if roll < 0.6 {
-            out.push(c);
-            out.push(c);
-            counts.add("doubled");
-        } else if roll < 0.75 {
-            // A stray character: punctuation from a speck, or a common character.
-            let stray = if rng.unit() < 0.5 {
+        let stray = |rng: &mut Rng| {
+            // Punctuation from a speck, or a common character.
+            if rng.unit() < 0.5 {
                 *rng.pick(&['、', '，', '。', '一', '丶'])
             } else {
-                let group: Vec<char> = t.homophones.keys().copied().collect();
-                let mut sorted = group;
-                sorted.sort_unstable();
-                *rng.pick(&sorted)
-            };
-            out.push(stray);
-            out.push(c);
-            counts.add("inserted");
-        } else if i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
-            out.push(chars[i + 1]);
-            out.push(c);
-            counts.add("swapped");
-            i += 1;
-        } else {
-            out.push(c);
-        }
-        i += 1;
+                *rng.pick(&common_chars)
+            }
+        };
+        i += slip(
+            &chars[i..],
+            [0.45, 0.6, 0.75],
+            stray,
+            |d| !d.is_whitespace(),
+            rng,
+            &mut out,
+            counts,
+        );
     }
     out.into_iter().collect()
 }
@@ -466,30 +457,52 @@ fn noise_en(para: &str, p: f64, rng: &mut Rng, counts: &mut NoiseCounts) -> Stri
             i += 1;
             continue;
         }
-        let roll = rng.unit();
-        if roll < 0.4 {
-            counts.add("dropped");
-        } else if roll < 0.55 {
-            out.push(c);
-            out.push(c);
-            counts.add("doubled");
-        } else if roll < 0.7 {
-            // A stray character: punctuation from a speck, or a letter.
-            let stray = *rng.pick(&['.', ',', '\'', 'i', 'l', 'e', 'a', 'n', 't', 's']);
-            out.push(stray);
-            out.push(c);
-            counts.add("inserted");
-        } else if i + 1 < chars.len() && chars[i + 1] != ' ' {
-            out.push(chars[i + 1]);
-            out.push(c);
-            counts.add("swapped");
-            i += 1;
-        } else {
-            out.push(c);
-        }
-        i += 1;
+        // Punctuation from a speck, or a letter.
+        let stray = |rng: &mut Rng| *rng.pick(&['.', ',', '\'', 'i', 'l', 'e', 'a', 'n', 't', 's']);
+        i += slip(
+            &chars[i..],
+            [0.4, 0.55, 0.7],
+            stray,
+            |d| d != ' ',
+            rng,
+            &mut out,
+            counts,
+        );
     }
     out
+}
+
+/// A mechanical slip at the first character of `rest`, shared by both languages: dropped,
+/// doubled, a stray character inserted before it, or swapped with the next character when
+/// `swappable` allows (otherwise kept); `odds` are the cumulative chances of the first three.
+/// Returns how many characters it used: 2 for a swap, 1 otherwise.
+fn slip(
+    rest: &[char],
+    odds: [f64; 3],
+    stray: impl FnOnce(&mut Rng) -> char,
+    swappable: impl Fn(char) -> bool,
+    rng: &mut Rng,
+    out: &mut impl Extend<char>,
+    counts: &mut NoiseCounts,
+) -> usize {
+    let c = rest[0];
+    let roll = rng.unit();
+    if roll < odds[0] {
+        counts.add("dropped");
+    } else if roll < odds[1] {
+        out.extend([c, c]);
+        counts.add("doubled");
+    } else if roll < odds[2] {
+        out.extend([stray(rng), c]);
+        counts.add("inserted");
+    } else if let Some(&next) = rest.get(1).filter(|&&d| swappable(d)) {
+        out.extend([next, c]);
+        counts.add("swapped");
+        return 2;
+    } else {
+        out.extend([c]);
+    }
+    1
 }
 
 /// Hard-wrap one paragraph (already indented) at `width` display columns; English words
