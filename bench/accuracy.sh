@@ -16,6 +16,8 @@ BIN=target/release/reconcile
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [[ -n "${QUICK:-}" ]]; then ZH_SEEDS=3; EN_SEEDS=2; CORPUS_SEEDS=1; else ZH_SEEDS=12; EN_SEEDS=5; CORPUS_SEEDS=2; fi
+SCALE=${SCALE:-1}
+ZH_SEEDS=$((ZH_SEEDS * SCALE)); EN_SEEDS=$((EN_SEEDS * SCALE)); CORPUS_SEEDS=$((CORPUS_SEEDS * SCALE))
 
 # name|witnesses|rates|target CER
 CONFIGS=("3x3%|3|0.03|0.003" "2x3%|2|0.03|0.015" "0.3%+5%|2|0.003,0.05|0.0035")
@@ -26,7 +28,8 @@ SETS=("held-out|zh|bench/texts/udhr_zh.txt|$ZH_SEEDS"
       "corpus|zh|corpus/004_e835a5edccf9b5ba.txt|$CORPUS_SEEDS"
       "corpus|en|corpus/002_009d9037f2d6c0d2.txt|$CORPUS_SEEDS")
 
-RESULTS="$WORK/results.jsonl"
+RESULTS="${KEEP_RESULTS:-$WORK/results.jsonl}"
+: >"$RESULTS"
 for set in "${SETS[@]}"; do
   IFS='|' read -r group lang text seeds <<<"$set"
   for config in "${CONFIGS[@]}"; do

@@ -90,17 +90,25 @@ pub struct DecisionParams {
     /// `none_probability`), for Chinese and for other script, by how the two likeliest
     /// readings differ (confusion, slip, other).
     pub none_bias: [[f64; 3]; 2],
-    /// Platt scaling of the confidence, stored as [a, c, b] per script (Chinese, other) and
-    /// difference class (confusion, slip, other), like `none_bias`:
-    /// logit(confidence) = a · logit(p) + c · logit(1 - n) + b, where p is the chosen
-    /// reading's posterior among the readings and n the chance that no reading is right.
-    pub platt: [[f64; 3]; 6],
-    /// A monotone correction of the Platt-scaled confidence, per script (Chinese, other): its
-    /// value at confidence 0, 0.05, …, 1, linear in between. A sigmoid has one shape; the
-    /// fitted models are under-confident in the middle and about right at the ends, which
-    /// this map (isotonic regression on the training sites, see `fit_recalibration`) fixes.
+    /// Logistic calibration of the confidence, per script (Chinese, other): weights of
+    /// `calibration_features` (see there), fitted on whether the chosen reading was right.
+    /// A confidence computed from the posterior alone is off by site type (three-way splits
+    /// are under-confident, votes of a much more reliable witness over-confident), and the
+    /// mix of site types changes from document to document; conditioning on the site type
+    /// keeps it honest under any mix.
+    pub calibration: [[f64; CALIBRATION_FEATURES]; 2],
+    /// A monotone correction of the logistic calibration, per script (Chinese, other): its
+    /// value at confidence 0, 0.05, …, 1, linear in between. A sigmoid has one shape; this
+    /// map (isotonic regression on the training sites, see `fit_recalibration`) fixes the
+    /// rest.
     pub recalibration: [[f64; RECALIBRATION_KNOTS]; 2],
 }
+
+/// Calibration weights that leave the confidence near posterior × (1 - none): the start of
+/// `fit_calibration`.
+pub const UNCALIBRATED: [f64; CALIBRATION_FEATURES] = [
+    0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+];
 
 /// Knots of `DecisionParams::recalibration`: every 0.05.
 pub const RECALIBRATION_KNOTS: usize = 21;
@@ -148,22 +156,24 @@ impl Default for DecisionParams {
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
             none_bias: [[-0.75, -0.42, 3.76], [-2.15, -0.48, 4.18]],
-            platt: [
-                [0.92, -0.03, 0.53],
-                [0.87, 0.12, -0.23],
-                [0.81, 0.22, -0.66],
-                [1.06, -0.22, 1.81],
-                [0.68, 0.18, -0.55],
-                [1.32, -0.27, -1.53],
+            calibration: [
+                [
+                    0.241, 1.370, 0.139, -0.150, 1.030, -0.855, -0.144, -0.832, -0.935, -0.397,
+                    -0.191, -1.228, 1.494,
+                ],
+                [
+                    -0.626, 1.072, 0.061, 0.747, 0.539, -0.273, -0.355, 0.599, 0.045, 0.876, 0.525,
+                    -0.677, 0.366,
+                ],
             ],
             recalibration: [
                 [
-                    0.000, 0.050, 0.100, 0.150, 0.200, 0.238, 0.238, 0.263, 0.427, 0.509, 0.561,
-                    0.581, 0.652, 0.700, 0.742, 0.770, 0.847, 0.883, 0.903, 0.950, 0.997,
+                    0.000, 0.048, 0.079, 0.079, 0.079, 0.095, 0.203, 0.294, 0.400, 0.454, 0.520,
+                    0.600, 0.630, 0.664, 0.709, 0.758, 0.805, 0.874, 0.908, 0.954, 0.997,
                 ],
                 [
-                    0.000, 0.034, 0.079, 0.139, 0.146, 0.215, 0.322, 0.365, 0.427, 0.443, 0.519,
-                    0.607, 0.693, 0.718, 0.755, 0.803, 0.844, 0.867, 0.890, 0.951, 0.998,
+                    0.000, 0.050, 0.087, 0.106, 0.128, 0.218, 0.302, 0.320, 0.363, 0.478, 0.542,
+                    0.595, 0.639, 0.676, 0.724, 0.751, 0.814, 0.860, 0.905, 0.949, 0.998,
                 ],
             ],
         }
@@ -924,15 +934,94 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
-/// The site's `none` after Platt scaling: confidence = posterior[chosen] · (1 - none)
-/// equals σ(a · logit(posterior[chosen]) + c · logit(1 - none₀) + b).
-fn calibrated_none(site: &Site, none: f64, params: &DecisionParams) -> f64 {
+/// Number of `calibration_features`.
+pub const CALIBRATION_FEATURES: usize = 13;
+
+/// What the calibration knows about a decided site (the chosen reading against the runner-up),
+/// given the posterior among the readings and `none`, the uncalibrated chance that no reading
+/// is right: 1, logit of the chosen reading's posterior, logit(1 - none), three or more
+/// readings, the share of the site's witnesses that read the chosen one, the vote margin
+/// (unweighted nats), the language-model, length and consistency evidence margins (nats),
+/// whether the two differ by a confusion and by a slip, ln(1 + characters of the longest
+/// reading), and three or more witnesses at the site.
+fn calibration_features(
+    site: &Site,
+    posterior: &[f64],
+    error_rate: &[f64],
+    none: f64,
+) -> [f64; CALIBRATION_FEATURES] {
+    let c = site.chosen;
+    let runner_up = (0..site.candidates.len())
+        .filter(|&i| i != c)
+        .max_by(|&a, &b| posterior[a].total_cmp(&posterior[b]));
+    let margin =
+        |f: &dyn Fn(usize) -> f64| runner_up.map_or(0.0, |r| (f(c) - f(r)).clamp(-12.0, 12.0));
+    let votes = vote_terms(site, error_rate);
+    let cand = |i: usize| &site.candidates[i];
+    let class = runner_up.map(|r| {
+        difference(
+            &cand(c).key.replace('\n', ""),
+            &cand(r).key.replace('\n', ""),
+        )
+    });
+    let voters = witnesses_at(site).count();
+    let longest = site
+        .candidates
+        .iter()
+        .map(|x| x.key.chars().count())
+        .max()
+        .unwrap_or(0);
+    let flag = |b: bool| f64::from(u8::from(b));
+    [
+        1.0,
+        logit(posterior[c]).clamp(-12.0, 12.0),
+        logit(1.0 - none).clamp(-12.0, 12.0),
+        flag(site.candidates.len() >= 3),
+        cand(c).witnesses.len() as f64 / voters.max(1) as f64,
+        margin(&|i| votes[i]),
+        margin(&|i| cand(i).lm_evidence),
+        margin(&|i| cand(i).length_evidence),
+        margin(&|i| cand(i).consistency_evidence),
+        flag(class == Some(Difference::Confusion)),
+        flag(class == Some(Difference::Slip)),
+        (1.0 + longest as f64).ln(),
+        flag(voters >= 3),
+    ]
+}
+
+/// The calibrated confidence of a text site (logistic calibration, then the monotone map),
+/// before it is split into the report's two terms.
+fn calibrated_confidence(
+    features: &[f64; CALIBRATION_FEATURES],
+    script: usize,
+    params: &DecisionParams,
+) -> f64 {
+    let z: f64 = features
+        .iter()
+        .zip(&params.calibration[script])
+        .map(|(x, w)| x * w)
+        .sum();
+    recalibrate(&params.recalibration[script], sigmoid(z))
+}
+
+/// Calibrate a decided text site so that confidence = posterior[chosen] · (1 - none) is the
+/// calibrated confidence c. Where c is below the chosen reading's posterior p, the rest is the
+/// chance that no reading is right. Where c is above it, the posterior among the readings was
+/// itself under-confident (it only knows the evidence it weighs): the chosen reading's share
+/// is raised to c, the others scaled down in proportion, and none is 0. Choices never change.
+fn calibrate(site: &mut Site, error_rate: &[f64], none: f64, params: &DecisionParams) {
+    let features = calibration_features(site, &site.posterior, error_rate, none);
+    let c = calibrated_confidence(&features, none_script(site), params);
     let p = site.posterior[site.chosen];
-    let script = none_script(site);
-    let [a, c, b] = params.platt[3 * script + none_class(site)];
-    let platt = sigmoid(a * logit(p) + c * logit(1.0 - none) + b);
-    let calibrated = recalibrate(&params.recalibration[script], platt).min(p);
-    if p > 0.0 { 1.0 - calibrated / p } else { none }
+    if c <= p {
+        site.none = 1.0 - c / p;
+    } else {
+        let scale = (1.0 - c) / (1.0 - p);
+        for (i, q) in site.posterior.iter_mut().enumerate() {
+            *q = if i == site.chosen { c } else { *q * scale };
+        }
+        site.none = 0.0;
+    }
 }
 
 /// Decide every site: posterior, choice, and a one-line reason.
@@ -969,7 +1058,11 @@ pub fn decide(
                     .then(b.cmp(&a))
             })
             .unwrap_or(0);
-        site.none = calibrated_none(site, none, params);
+        if site.layout_only {
+            site.none = 0.0;
+        } else {
+            calibrate(site, &error_rate, none, params);
+        }
         site.reason = explain(site, &votes, &reliability, labels);
     }
     Decisions {
@@ -1273,9 +1366,9 @@ fn likelihood(
 }
 
 /// Solve A x = b (A symmetric positive definite after the ridge) by Gaussian elimination.
-fn solve(mut a: [[f64; FITTED]; FITTED], mut b: [f64; FITTED]) -> [f64; FITTED] {
-    for col in 0..FITTED {
-        let pivot = (col..FITTED)
+fn solve<const N: usize>(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
+    for col in 0..N {
+        let pivot = (col..N)
             .max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))
             .unwrap_or(col);
         a.swap(col, pivot);
@@ -1284,7 +1377,7 @@ fn solve(mut a: [[f64; FITTED]; FITTED], mut b: [f64; FITTED]) -> [f64; FITTED] 
         if d.abs() < 1e-12 {
             continue;
         }
-        for row in 0..FITTED {
+        for row in 0..N {
             if row != col {
                 let f = a[row][col] / d;
                 let pivot_row = a[col];
@@ -1295,8 +1388,8 @@ fn solve(mut a: [[f64; FITTED]; FITTED], mut b: [f64; FITTED]) -> [f64; FITTED] 
             }
         }
     }
-    let mut x = [0.0; FITTED];
-    for i in 0..FITTED {
+    let mut x = [0.0; N];
+    for i in 0..N {
         x[i] = if a[i][i].abs() < 1e-12 {
             0.0
         } else {
@@ -1373,7 +1466,7 @@ pub fn fit(docs: &[TrainingDoc], start: &DecisionParams) -> (DecisionParams, f64
     }
     let (mut params, ll) = best.expect("a grid point");
     params.none_bias = fit_none_bias(docs, &params);
-    params.platt = fit_platt(docs, &params);
+    params.calibration = fit_calibration(docs, &params);
     params.recalibration = fit_recalibration(docs, &params);
     (params, ll)
 }
@@ -1424,78 +1517,63 @@ pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64
     likelihood(&design(docs, params), &to_vector(params)).0
 }
 
-/// Fit the Platt scaling of the confidence by maximum likelihood of "the chosen reading
-/// is right" over the labelled and unlabelled text sites (no label: no reading is right).
-pub fn fit_platt(docs: &[TrainingDoc], params: &DecisionParams) -> [[f64; 3]; 6] {
-    let unscaled = DecisionParams {
-        platt: [[1.0, 1.0, 0.0]; 6],
-        ..params.clone()
-    };
-    // (features [logit p, logit(1 - none), 1], outcome, group)
-    let mut rows: Vec<([f64; 3], bool, usize)> = Vec::new();
-    for (decided, right) in judged_documents(docs, &unscaled) {
+/// Fit the logistic calibration by maximum likelihood of "the chosen reading is right" over
+/// the judged text sites, per script (a script with under 200 sites keeps `start`'s).
+pub fn fit_calibration(
+    docs: &[TrainingDoc],
+    params: &DecisionParams,
+) -> [[f64; CALIBRATION_FEATURES]; 2] {
+    let mut rows: [Vec<([f64; CALIBRATION_FEATURES], bool)>; 2] = Default::default();
+    for (decided, right) in judged_documents(docs, params) {
         for (site, right) in decided.sites.iter().zip(right) {
             if let Some(right) = right {
-                let x = [
-                    logit(site.posterior[site.chosen]),
-                    logit(1.0 - none_probability(site, &decided.error_rate, &unscaled)),
-                    1.0,
-                ];
-                rows.push((x, right, 3 * none_script(site) + none_class(site)));
+                // The features of the uncalibrated decision (calibration may have raised the
+                // chosen reading's posterior).
+                let (posterior, _) = posterior(site, &decided.error_rate, params.vote_weight);
+                let none = none_probability(site, &decided.error_rate, params);
+                let x = calibration_features(site, &posterior, &decided.error_rate, none);
+                rows[none_script(site)].push((x, right));
             }
         }
     }
-    let pooled = platt_newton(rows.iter().map(|r| (r.0, r.1)).collect());
-    let mut out = [pooled; 6];
-    for (g, slot) in out.iter_mut().enumerate() {
-        let group: Vec<([f64; 3], bool)> = rows
-            .iter()
-            .filter(|r| r.2 == g)
-            .map(|r| (r.0, r.1))
-            .collect();
-        // Small groups keep the pooled scaling.
-        if group.len() >= 200 {
-            *slot = platt_newton(group);
+    let mut out = params.calibration;
+    for (slot, rows) in out.iter_mut().zip(rows) {
+        if rows.len() >= 200 {
+            *slot = logistic_newton(&rows, *slot);
         }
     }
     out
 }
 
-/// Logistic regression y ~ σ(w · x) by Newton's method.
-fn platt_newton(rows: Vec<([f64; 3], bool)>) -> [f64; 3] {
-    let mut w = [1.0, 1.0, 0.0];
+/// Ridge penalty (per site) of the logistic calibration: keeps the weights of features that
+/// rarely vary from running away.
+const CALIBRATION_RIDGE: f64 = 1e-4;
+
+/// Logistic regression y ~ σ(w · x) by Newton's method, from `w`.
+fn logistic_newton<const N: usize>(rows: &[([f64; N], bool)], mut w: [f64; N]) -> [f64; N] {
+    let n = rows.len() as f64;
     for _ in 0..100 {
-        let mut g = [0.0; 3];
-        let mut h = [[0.0; 3]; 3];
-        for (x, y) in &rows {
+        let mut g = [0.0; N];
+        let mut h = [[0.0; N]; N];
+        for (i, row) in h.iter_mut().enumerate() {
+            row[i] = CALIBRATION_RIDGE * n;
+            g[i] = -CALIBRATION_RIDGE * n * w[i];
+        }
+        for (x, y) in rows {
             let p = sigmoid(x.iter().zip(&w).map(|(a, b)| a * b).sum());
             let r = f64::from(u8::from(*y)) - p;
-            for i in 0..3 {
+            for i in 0..N {
                 g[i] += r * x[i];
-                for j in 0..3 {
+                for j in 0..N {
                     h[i][j] += p * (1.0 - p) * x[i] * x[j];
                 }
             }
         }
-        for (i, row) in h.iter_mut().enumerate() {
-            row[i] += 1e-6;
-        }
-        let mut a = [[0.0; FITTED]; FITTED];
-        let mut b = [0.0; FITTED];
-        for (i, row) in a.iter_mut().enumerate() {
-            row[i] = 1.0;
-        }
-        for i in 0..3 {
-            b[i] = g[i];
-            for j in 0..3 {
-                a[i][j] = h[i][j];
-            }
-        }
-        let step = solve(a, b);
+        let step = solve(h, g);
         let mut moved = 0.0;
-        for i in 0..3 {
-            let d = step[i].clamp(-1.0, 1.0);
-            w[i] += d;
+        for (wi, d) in w.iter_mut().zip(step) {
+            let d = d.clamp(-1.0, 1.0);
+            *wi += d;
             moved += d.abs();
         }
         if moved < 1e-9 {

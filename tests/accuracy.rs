@@ -229,19 +229,19 @@ fn fit_decision_weights() {
         "fitted: train LL {ll:.4} (penalised), check LL {:.4}",
         mean_log_likelihood(&check, &fitted)
     );
-    let platt_only = DecisionParams {
+    let logistic_only = DecisionParams {
         recalibration: [reconcile::decide::NO_RECALIBRATION; 2],
         ..fitted.clone()
     };
     for (name, params) in [
         ("start", &start),
-        ("fitted, Platt only", &platt_only),
+        ("fitted, logistic calibration only", &logistic_only),
         ("fitted", &fitted),
     ] {
         print_calibration(name, &check, params);
     }
     eprintln!(
-        "confidence log loss on the check set: {:.5} (Platt per group), {:.5} (defaults)",
+        "confidence log loss on the check set: {:.5} (fitted), {:.5} (start)",
         reconcile::decide::confidence_log_loss(&check, &fitted),
         reconcile::decide::confidence_log_loss(&check, &start),
     );
@@ -365,12 +365,12 @@ fn rust_fields(p: &DecisionParams) -> String {
         out += &format!("{name}: {v:.2},\n");
     }
     out += &format!(
-        "none_bias: [[{}], [{}]],\nplatt: [\n",
+        "none_bias: [[{}], [{}]],\ncalibration: [\n",
         list(&p.none_bias[0], 2),
         list(&p.none_bias[1], 2)
     );
-    for row in &p.platt {
-        out += &format!("    [{}],\n", list(row, 2));
+    for row in &p.calibration {
+        out += &format!("    [{}],\n", list(row, 3));
     }
     out += "],\nrecalibration: [\n";
     for row in &p.recalibration {
