@@ -1715,7 +1715,7 @@ pub fn confidence_log_loss(docs: &[TrainingDoc], params: &DecisionParams) -> f64
 mod tests {
     use super::*;
 
-    fn site(candidates: &[(&[usize], f64)]) -> Site {
+    pub(super) fn site(candidates: &[(&[usize], f64)]) -> Site {
         Site {
             group: 0,
             segment: 0,
@@ -1791,6 +1791,7 @@ mod tests {
 
 #[cfg(test)]
 mod recalibration_tests {
+    use super::tests::site;
     use super::*;
 
     #[test]
@@ -1813,5 +1814,62 @@ mod recalibration_tests {
         assert!(near(knots[2], 0.1), "{knots:?}");
         assert!(knots.windows(2).all(|w| w[0] <= w[1]), "{knots:?}");
         assert!((recalibrate(&NO_RECALIBRATION, 0.37) - 0.37).abs() < 1e-12);
+    }
+
+    #[test]
+    fn logistic_newton_recovers_the_weights_of_a_known_model() {
+        // y ~ σ(-1 + 2x): outcomes drawn deterministically as the fraction of right sites.
+        let mut rows = Vec::new();
+        for k in 0..=40 {
+            let x = -2.0 + 0.1 * k as f64;
+            let p = sigmoid(-1.0 + 2.0 * x);
+            let right = (p * 1000.0).round() as usize;
+            for j in 0..1000 {
+                rows.push(([1.0, x], j < right));
+            }
+        }
+        let w = logistic_newton(&rows, [0.0, 1.0]);
+        assert!((w[0] + 1.0).abs() < 0.02, "{w:?}");
+        assert!((w[1] - 2.0).abs() < 0.02, "{w:?}");
+    }
+
+    #[test]
+    fn calibration_keeps_the_choice_and_splits_confidence_into_its_two_terms() {
+        let error_rate = [0.03, 0.03, 0.03];
+        for weights in [[3.0, 0.5], [-3.0, 0.5]] {
+            // A constant logistic calibration: confidence σ(weights[0]) whatever the site.
+            let mut calibration = [[0.0; CALIBRATION_FEATURES]; 2];
+            for c in &mut calibration {
+                c[0] = weights[0];
+            }
+            let params = DecisionParams {
+                calibration,
+                recalibration: [NO_RECALIBRATION; 2],
+                ..DecisionParams::default()
+            };
+            let mut s = site(&[(&[0], 0.0), (&[1], -1.0), (&[2], -2.0)]);
+            s.posterior = vec![0.6, 0.3, 0.1];
+            s.chosen = 0;
+            calibrate(&mut s, &error_rate, weights[1], &params);
+            let c = sigmoid(weights[0]);
+            assert!(
+                (s.confidence() - c).abs() < 1e-12,
+                "{} vs {c}",
+                s.confidence()
+            );
+            assert!((s.posterior.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert!((0.0..=1.0).contains(&s.none));
+            // The chosen reading stays the likeliest, and the others keep their ratio.
+            assert!(s.posterior[0] > s.posterior[1] && s.posterior[1] > s.posterior[2]);
+            assert!((s.posterior[1] / s.posterior[2] - 3.0).abs() < 1e-9);
+            if c > 0.6 {
+                assert_eq!(s.none, 0.0, "above the posterior: the posterior is raised");
+            } else {
+                assert!(
+                    (s.posterior[0] - 0.6).abs() < 1e-12,
+                    "below it: only none moves"
+                );
+            }
+        }
     }
 }
