@@ -34,8 +34,10 @@
 //! decides clearly and then carries the sites it does not.
 //!
 //! The weights were fitted by maximum likelihood of the true readings on simulated training
-//! sets (`fit`; see docs/evaluation.md), so the posterior of the chosen reading, reported as
-//! the confidence, is a calibrated probability.
+//! sets (`fit`; see docs/evaluation.md). The reported confidence, the probability that the
+//! chosen reading is right, is the posterior times the chance that some reading is right,
+//! calibrated by site type (`calibrate`: a logistic regression on features of the decided
+//! site, then a monotone map), also fitted on the training sets.
 
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
@@ -1609,7 +1611,7 @@ pub fn fit_recalibration(
 }
 
 /// Pseudo-sites at the identity added to every knot of the recalibration: where the training
-/// sites are few (the tails), the map stays near the Platt scaling instead of following a
+/// sites are few (the tails), the map stays near the logistic calibration instead of following a
 /// handful of sites.
 const KNOT_PRIOR_SITES: f64 = 20.0;
 
