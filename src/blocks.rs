@@ -89,6 +89,32 @@ fn detect_layout(lines: &[Line]) -> Layout {
     }
 }
 
+/// Does the line end with a wide (CJK) character that does not end a sentence or a clause
+/// (an ideograph, or a comma-like mark)?
+fn ends_mid_sentence_cjk(text: &str, line: &Line) -> bool {
+    text[line.start..line.end]
+        .chars()
+        .next_back()
+        .is_some_and(|c| {
+            is_wide(c)
+                && !matches!(
+                    c,
+                    '。' | '！'
+                        | '？'
+                        | '；'
+                        | '：'
+                        | '…'
+                        | '”'
+                        | '’'
+                        | '」'
+                        | '』'
+                        | '）'
+                        | '》'
+                        | '】'
+                )
+        })
+}
+
 fn starts_indented(text: &str, line: &Line) -> bool {
     text[line.start..].starts_with(char::is_whitespace)
 }
@@ -118,7 +144,15 @@ fn paragraph_break(
         Layout::BlankLineSeparated => next.blanks_before > 0 || starts_indented(text, next),
         Layout::HardWrapped { width } => {
             let slack = (width / 10).max(4);
-            let short = prev.width + first_token_width(text, next) + slack <= width;
+            let short = if ends_mid_sentence_cjk(text, prev) {
+                // Chinese and Japanese wrap between any two characters, so a line that
+                // stops mid-sentence a few characters short (justification, a wider glyph,
+                // a character kept off the next line's start) still continues; only a
+                // clearly short line (a heading) ends a paragraph there.
+                prev.width * 4 < width * 3
+            } else {
+                prev.width + first_token_width(text, next) + slack <= width
+            };
             short || starts_indented(text, next) || next.blanks_before > usize::from(double_spaced)
         }
     }
@@ -221,6 +255,18 @@ mod tests {
         assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
         assert_eq!(b.len(), 3, "{b:?}");
         assert!(b[1].starts_with("二零二零年是新中国历史上极不平凡的一年"));
+    }
+
+    #[test]
+    fn hard_wrapped_cjk_line_stopping_short_mid_sentence_continues() {
+        // The fourth line stops three characters short of 20, mid-word (好干|部): still one
+        // paragraph. The short heading line without punctuation does end one.
+        let text = "　　开展向先进典型学习活动全国法院涌现出\n一大批新时代好法官好干部和先进集体他们还\n在各自岗位上兢兢业业服务人民群众为推进全\n面依法治国建设作出了贡献好法官好干\n部们受到表彰。\n工作回顾\n　　过去一年极不平凡我们在党中央坚强领导\n下攻坚克难取得了新的成绩和进步并且继续前\n进。\n";
+        let (layout, b) = block_texts(text);
+        assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
+        assert_eq!(b.len(), 3, "{b:?}");
+        assert!(b[0].ends_with("好法官好干部们受到表彰。"), "{}", b[0]);
+        assert_eq!(b[1], "工作回顾");
     }
 
     #[test]

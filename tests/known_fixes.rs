@@ -48,6 +48,14 @@ fn site_of<'a>(report: &'a Report, fix: &str, reading: &str) -> &'a SiteInfo {
 }
 
 #[test]
+fn a_wrapped_line_stopping_short_mid_word_does_not_end_the_paragraph() {
+    // Witness 001 wraps at 20 characters; one line stops at 17, between 干 and 部.
+    let result = court_pair();
+    assert!(result.text.contains("新时代好法官好干部，458个集体"));
+    assert!(!result.text.contains("好干\n"));
+}
+
+#[test]
 fn known_fixes_file_loads_and_names_each_fix() {
     let fixes = known_fixes();
     assert_eq!(fixes.decisions.len(), FIXES.len());
