@@ -90,7 +90,8 @@ fn detect_layout(lines: &[Line]) -> Layout {
 }
 
 /// Does the line end with a wide (CJK) character that does not end a sentence or a clause
-/// (an ideograph, or a comma-like mark)?
+/// (an ideograph, or a comma-like mark)? Closing quotes and the ellipsis are not wide
+/// (`is_wide`), so lines ending with them keep the general rule.
 fn ends_mid_sentence_cjk(text: &str, line: &Line) -> bool {
     text[line.start..line.end]
         .chars()
@@ -103,14 +104,16 @@ fn ends_mid_sentence_cjk(text: &str, line: &Line) -> bool {
                         | '？'
                         | '；'
                         | '：'
-                        | '…'
-                        | '”'
-                        | '’'
+                        | '．'
                         | '」'
                         | '』'
                         | '）'
                         | '》'
                         | '】'
+                        | '〕'
+                        | '］'
+                        | '〉'
+                        | '｝'
                 )
         })
 }
@@ -131,12 +134,14 @@ fn first_token_width(text: &str, line: &Line) -> usize {
     }
 }
 
-/// Does a paragraph end between `prev` and `next`?
+/// Does a paragraph end between `prev` and `next`? `prev_continues` says whether `prev`
+/// continues a paragraph begun on an earlier line.
 fn paragraph_break(
     text: &str,
     layout: Layout,
     double_spaced: bool,
     prev: &Line,
+    prev_continues: bool,
     next: &Line,
 ) -> bool {
     match layout {
@@ -144,11 +149,12 @@ fn paragraph_break(
         Layout::BlankLineSeparated => next.blanks_before > 0 || starts_indented(text, next),
         Layout::HardWrapped { width } => {
             let slack = (width / 10).max(4);
-            let short = if ends_mid_sentence_cjk(text, prev) {
-                // Chinese and Japanese wrap between any two characters, so a line that
-                // stops mid-sentence a few characters short (justification, a wider glyph,
-                // a character kept off the next line's start) still continues; only a
-                // clearly short line (a heading) ends a paragraph there.
+            let short = if prev_continues && ends_mid_sentence_cjk(text, prev) {
+                // Chinese and Japanese wrap between any two characters, so the later line of
+                // a paragraph that stops mid-sentence a few characters short (justification,
+                // a wider glyph, a character kept off the next line's start) still
+                // continues; only a clearly short one ends the paragraph there. (A one-line
+                // paragraph — a heading — keeps the general rule.)
                 prev.width * 4 < width * 3
             } else {
                 prev.width + first_token_width(text, next) + slack <= width
@@ -181,7 +187,14 @@ pub fn segment(table: &mut SymbolTable, text: &str) -> (Layout, Vec<Block>) {
     let mut skips = Vec::new();
     for i in 0..lines.len() {
         let last = i + 1 == lines.len()
-            || paragraph_break(text, layout, double_spaced, &lines[i], &lines[i + 1]);
+            || paragraph_break(
+                text,
+                layout,
+                double_spaced,
+                &lines[i],
+                i > first,
+                &lines[i + 1],
+            );
         if !last && matches!(layout, Layout::HardWrapped { .. }) {
             skips.extend(soft_hyphen(text, &lines[i], &lines[i + 1]));
         }
@@ -267,6 +280,11 @@ mod tests {
         assert_eq!(b.len(), 3, "{b:?}");
         assert!(b[0].ends_with("好法官好干部们受到表彰。"), "{}", b[0]);
         assert_eq!(b[1], "工作回顾");
+        // A one-line heading three quarters full, unindented, followed by an unindented
+        // paragraph: still its own paragraph.
+        let text = "一、二〇二〇年国民经济社会发展回顾\n过去一年极不平凡我们在党中央坚强领导下全\n攻坚克难取得了新的成绩和进步并且继续前行\n进。\n　　第二段从这里开始写下去并且写满二十\n个字为止然后结束。\n";
+        let (_, b) = block_texts(text);
+        assert_eq!(b[0], "一、二〇二〇年国民经济社会发展回顾", "{b:?}");
     }
 
     #[test]

@@ -106,12 +106,6 @@ pub struct DecisionParams {
     pub recalibration: [[f64; RECALIBRATION_KNOTS]; 2],
 }
 
-/// Calibration weights that leave the confidence near posterior × (1 - none): the start of
-/// `fit_calibration`.
-pub const UNCALIBRATED: [f64; CALIBRATION_FEATURES] = [
-    0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-];
-
 /// Knots of `DecisionParams::recalibration`: every 0.05.
 pub const RECALIBRATION_KNOTS: usize = 21;
 
@@ -1520,7 +1514,8 @@ pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64
 }
 
 /// Fit the logistic calibration by maximum likelihood of "the chosen reading is right" over
-/// the judged text sites, per script (a script with under 200 sites keeps `start`'s).
+/// the judged text sites, per script, from `params.calibration` (a script with under 200
+/// sites keeps those weights).
 pub fn fit_calibration(
     docs: &[TrainingDoc],
     params: &DecisionParams,
@@ -1531,9 +1526,10 @@ pub fn fit_calibration(
             if let Some(right) = right {
                 // The features of the uncalibrated decision (calibration may have raised the
                 // chosen reading's posterior).
-                let (posterior, _) = posterior(site, &decided.error_rate, params.vote_weight);
-                let none = none_probability(site, &decided.error_rate, params);
-                let x = calibration_features(site, &posterior, &decided.error_rate, none);
+                let mut raw = site.clone();
+                raw.posterior = posterior(site, &decided.error_rate, params.vote_weight).0;
+                let none = none_probability(&raw, &decided.error_rate, params);
+                let x = calibration_features(&raw, &raw.posterior, &decided.error_rate, none);
                 rows[none_script(site)].push((x, right));
             }
         }
