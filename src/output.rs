@@ -105,13 +105,24 @@ pub fn install_interrupt_cleanup() -> std::io::Result<()> {
     Ok(())
 }
 
-/// A temporary file next to `path`, registered for removal on interrupt.
+/// A temporary file next to `path`, registered for removal on interrupt. It gets the
+/// permissions the output would have had if written in place: those of the file it replaces,
+/// or for a new file the usual 0666 less the umask (a temporary file's own default, 0600,
+/// would make every output private to its owner).
 fn registered_temp(path: &Path) -> std::io::Result<NamedTempFile> {
     let mut live = live_temps();
-    let tmp = tempfile::Builder::new()
-        .prefix(".reconcile-")
-        .suffix(".tmp")
-        .tempfile_in(parent_dir(path))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".reconcile-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(parent_dir(path))?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        // Best effort: a file we may replace but not chmod keeps the default.
+        let _ = tmp.as_file().set_permissions(existing.permissions());
+    }
     live.push(tmp.path().to_path_buf());
     Ok(tmp)
 }
@@ -203,6 +214,27 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_ordinary_permissions_and_keep_those_of_a_replaced_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A new file: readable by group and others unless the umask forbids it, as a file
+        // written in place would be (not the 0600 of a temporary file).
+        let fresh = dir.path().join("new.txt");
+        write_atomically(&fresh, b"x").unwrap();
+        let probe = dir.path().join("probe.txt");
+        std::fs::write(&probe, "x").unwrap();
+        assert_eq!(mode(&fresh), mode(&probe));
+        // A replaced file keeps its mode.
+        let kept = dir.path().join("kept.txt");
+        std::fs::write(&kept, "old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&kept, b"new").unwrap();
+        assert_eq!(mode(&kept), 0o640);
     }
 
     #[test]
