@@ -934,19 +934,14 @@ fn sigmoid(z: f64) -> f64 {
 pub const CALIBRATION_FEATURES: usize = 13;
 
 /// What the calibration knows about a decided site (the chosen reading against the runner-up),
-/// given the posterior among the readings and `none`, the uncalibrated chance that no reading
-/// is right: 1, logit of the chosen reading's posterior, logit(1 - none), three or more
+/// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
+/// chance that no reading is right: 1, logit of the chosen reading's posterior, logit(1 - none), three or more
 /// readings, the share of the site's witnesses that read the chosen one, the vote margin
 /// (unweighted nats), the language-model, length and consistency evidence margins (nats),
 /// whether the two differ by a confusion and by a slip, ln(1 + characters of the longest
 /// reading), and three or more witnesses at the site.
-fn calibration_features(
-    site: &Site,
-    posterior: &[f64],
-    error_rate: &[f64],
-    none: f64,
-) -> [f64; CALIBRATION_FEATURES] {
-    let c = site.chosen;
+fn calibration_features(site: &Site, error_rate: &[f64], none: f64) -> [f64; CALIBRATION_FEATURES] {
+    let (c, posterior) = (site.chosen, &site.posterior);
     let runner_up = (0..site.candidates.len())
         .filter(|&i| i != c)
         .max_by(|&a, &b| posterior[a].total_cmp(&posterior[b]));
@@ -1006,7 +1001,7 @@ fn calibrated_confidence(
 /// itself under-confident (it only knows the evidence it weighs): the chosen reading's share
 /// is raised to c, the others scaled down in proportion, and none is 0. Choices never change.
 fn calibrate(site: &mut Site, error_rate: &[f64], none: f64, params: &DecisionParams) {
-    let features = calibration_features(site, &site.posterior, error_rate, none);
+    let features = calibration_features(site, error_rate, none);
     let c = calibrated_confidence(&features, none_script(site), params);
     let p = site.posterior[site.chosen];
     if c <= p {
@@ -1529,7 +1524,7 @@ pub fn fit_calibration(
                 let mut raw = site.clone();
                 raw.posterior = posterior(site, &decided.error_rate, params.vote_weight).0;
                 let none = none_probability(&raw, &decided.error_rate, params);
-                let x = calibration_features(&raw, &raw.posterior, &decided.error_rate, none);
+                let x = calibration_features(&raw, &decided.error_rate, none);
                 rows[none_script(site)].push((x, right));
             }
         }
