@@ -1,7 +1,9 @@
 //! Stage 3 — blocks. A witness becomes a list of paragraphs ("blocks"), whatever its
 //! layout: one paragraph per line, paragraphs separated by blank lines, or text hard-wrapped
 //! every N columns (possibly with a blank line after every wrapped line). Wrapped lines are
-//! joined; a line-end hyphen inside a word is dropped.
+//! joined; a line-end hyphen inside a word is dropped. A line that is only a page number
+//! ("- 21 -", "12") is a block of its own in every layout, so that it never merges into the
+//! paragraph it stands next to and later stages can treat it as layout debris.
 
 use crate::normalize::{SymbolStream, SymbolTable, is_wide, normalize_into};
 use std::ops::Range;
@@ -134,6 +136,15 @@ fn first_token_width(text: &str, line: &Line) -> usize {
     }
 }
 
+/// Is the line a bare page number: a few characters, at least one digit, and no letter or
+/// ideograph ("- 21 -", "12", "— 3 —")? Such a line is printed page furniture, not text.
+fn is_page_number(text: &str, line: &Line) -> bool {
+    let body = text[line.start..line.end].trim();
+    body.chars().count() <= 12
+        && body.chars().any(|c| c.is_numeric())
+        && !body.chars().any(char::is_alphabetic)
+}
+
 /// Does a paragraph end between `prev` and `next`? `prev_continues` says whether `prev`
 /// continues a paragraph begun on an earlier line.
 fn paragraph_break(
@@ -144,6 +155,9 @@ fn paragraph_break(
     prev_continues: bool,
     next: &Line,
 ) -> bool {
+    if is_page_number(text, prev) || is_page_number(text, next) {
+        return true;
+    }
     match layout {
         Layout::LinePerParagraph => true,
         Layout::BlankLineSeparated => next.blanks_before > 0 || starts_indented(text, next),
@@ -285,6 +299,31 @@ mod tests {
         let text = "一、二〇二〇年国民经济社会发展回顾\n过去一年极不平凡我们在党中央坚强领导下全\n攻坚克难取得了新的成绩和进步并且继续前行\n进。\n　　第二段从这里开始写下去并且写满二十\n个字为止然后结束。\n";
         let (_, b) = block_texts(text);
         assert_eq!(b[0], "一、二〇二〇年国民经济社会发展回顾", "{b:?}");
+    }
+
+    #[test]
+    fn a_page_number_line_is_a_block_of_its_own_in_every_layout() {
+        // Hard-wrapped, the page number in the middle of a paragraph and after its last line.
+        let text = "　　现在我代表最高人民法院向大会报告工作\n请予审议并请全国政协各位委员提出意见\n- 21 -\n各位代表过去一年极不平凡我们在党中央领\n导下攻坚克难取得了新的成绩和进步。\n12\n　　坚持以人民为中心的发展思想坚持人民\n至上并且继续前进为推进全面依法治国作出\n贡献。\n";
+        let (layout, b) = block_texts(text);
+        assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
+        assert_eq!(b[1], "- 21 -", "{b:?}");
+        assert_eq!(b[3], "12", "{b:?}");
+        assert_eq!(b.len(), 5, "{b:?}");
+        // Blank-line separated: a page number right under a paragraph's last line.
+        let text = "Line one of para one\nline two of para one\n- 3 -\n\nPara two line one\nmore of para two\n";
+        let (_, b) = block_texts(text);
+        assert_eq!(
+            b,
+            vec![
+                "Line one of para one line two of para one",
+                "- 3 -",
+                "Para two line one more of para two"
+            ]
+        );
+        // A short line with a letter or an ideograph is text, not a page number.
+        let (_, b) = block_texts("Chapter 12 begins\nPage 3\n\n第3页内容\n第二段\n");
+        assert_eq!(b.len(), 2, "{b:?}");
     }
 
     #[test]

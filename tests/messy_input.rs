@@ -66,6 +66,19 @@ fn mixed_chinese_and_english_is_merged() {
 }
 
 #[test]
+fn a_page_number_one_witness_printed_is_left_out_and_its_paragraph_stays_whole() {
+    // Hard-wrapped at 20 characters; witness b carries the page numbers of its print, one in
+    // the middle of a paragraph and one right under a paragraph's last line.
+    let a = "　　现在我代表最高人民法院向大会报告工作\n请予审议并请全国政协各位委员提出意见各\n位代表过去一年极不平凡我们在党中央领导\n下攻坚克难取得了新的成绩和进步。\n　　坚持以人民为中心的发展思想坚持人民\n至上并且继续前进为推进全面依法治国作出\n了新的贡献。\n";
+    let b = "　　现在我代表最高人民法院向大会报告工作\n请予审议并请全国政协各位委员提出意见各\n- 21 -\n位代表过去一年极不平凡我们在党中央领导\n下攻坚克难取得了新的成绩和进步。\n- 22 -\n　　坚持以人民为中心的发展思想坚持人民\n至上并且继续前进为推进全面依法治国作出\n了新的贡献。\n";
+    let expected = "现在我代表最高人民法院向大会报告工作请予审议并请全国政协各位委员提出意见各位代表过去一年极不平凡我们在党中央领导下攻坚克难取得了新的成绩和进步。\n\n坚持以人民为中心的发展思想坚持人民至上并且继续前进为推进全面依法治国作出了新的贡献。\n";
+    for pair in [[a, b], [b, a]] {
+        let result = merge(&pair);
+        assert_eq!(result.text, expected);
+    }
+}
+
+#[test]
 fn right_to_left_and_combining_characters_survive_untouched() {
     // Hebrew with points, Arabic with harakat, decomposed Latin accents, a Devanagari
     // conjunct, an emoji ZWJ sequence and a bidi mark: none may be normalised away.
