@@ -131,45 +131,46 @@ fn recalibrate(knots: &[f64; RECALIBRATION_KNOTS], x: f64) -> f64 {
 impl Default for DecisionParams {
     /// Fitted by `tests/accuracy.rs::fit_decision_weights` on simulations of the training
     /// texts in `bench/texts/train/` (Debian manuals, never `corpus/`; seeds 1–3, seven
-    /// witness configurations), rounded; see docs/evaluation.md. `lm_weight_other`,
+    /// witness configurations, each text whole and cut into 10,000- and 3,000-character
+    /// documents), rounded; see docs/evaluation.md. `lm_weight_other`,
     /// `lm_cap_other`, `words_length_prior`, `glossary_log_lr`, `layout_prior` and `context`
     /// are set by hand (documented on the fields).
     fn default() -> Self {
         DecisionParams {
-            lm_weight_confusion: 1.24,
+            lm_weight_confusion: 1.22,
             lm_weight_slip: 0.80,
             lm_weight_other: 0.1,
-            lm_cap_confusion: 8.0,
-            lm_cap_slip: 8.0,
+            lm_cap_confusion: 8.00,
+            lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: 0.57,
+            length_prior: 0.43,
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.19,
-            space_prior: 0.38,
-            consistency_weight: 1.29,
+            space_prior: 0.32,
+            consistency_weight: 1.41,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.10,
+            vote_weight: 1.08,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.75, -0.42, 3.76], [-2.15, -0.48, 4.18]],
+            none_bias: [[-0.92, -0.51, 3.69], [-1.92, -0.58, 4.11]],
             calibration: [
                 [
-                    0.241, 1.370, 0.139, -0.150, 1.030, -0.855, -0.144, -0.832, -0.935, -0.397,
-                    -0.191, -1.228, 1.494,
+                    0.091, 1.432, 0.111, -0.145, 1.041, -0.888, -0.114, -0.826, -0.993, -0.224,
+                    -0.058, -1.117, 1.462, 0.057, 0.023,
                 ],
                 [
-                    -0.626, 1.072, 0.061, 0.747, 0.539, -0.273, -0.355, 0.599, 0.045, 0.876, 0.525,
-                    -0.677, 0.366,
+                    -0.665, 1.120, 0.011, 0.577, 0.738, -0.250, -0.370, 0.339, 0.057, 0.837, 0.561,
+                    -0.670, 0.596, 0.448, -0.227,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.048, 0.079, 0.079, 0.079, 0.095, 0.203, 0.294, 0.400, 0.454, 0.520,
-                    0.600, 0.630, 0.664, 0.709, 0.758, 0.805, 0.874, 0.908, 0.954, 0.997,
+                    0.000, 0.050, 0.083, 0.083, 0.083, 0.083, 0.144, 0.252, 0.389, 0.460, 0.532,
+                    0.610, 0.631, 0.661, 0.702, 0.746, 0.821, 0.871, 0.926, 0.955, 0.996,
                 ],
                 [
-                    0.000, 0.050, 0.087, 0.106, 0.128, 0.218, 0.302, 0.320, 0.363, 0.478, 0.542,
-                    0.595, 0.639, 0.676, 0.724, 0.751, 0.814, 0.860, 0.905, 0.949, 0.998,
+                    0.000, 0.049, 0.098, 0.127, 0.127, 0.162, 0.281, 0.356, 0.418, 0.438, 0.500,
+                    0.573, 0.629, 0.652, 0.728, 0.775, 0.831, 0.860, 0.903, 0.954, 0.997,
                 ],
             ],
         }
@@ -931,7 +932,7 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// Number of `calibration_features`.
-pub const CALIBRATION_FEATURES: usize = 13;
+pub const CALIBRATION_FEATURES: usize = 15;
 
 /// What the calibration knows about a decided site (the chosen reading against the runner-up),
 /// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
@@ -939,8 +940,16 @@ pub const CALIBRATION_FEATURES: usize = 13;
 /// readings, the share of the site's witnesses that read the chosen one, the vote margin
 /// (unweighted nats), the language-model, length and consistency evidence margins (nats),
 /// whether the two differ by a confusion and by a slip, ln(1 + characters of the longest
-/// reading), and three or more witnesses at the site.
-fn calibration_features(site: &Site, error_rate: &[f64], none: f64) -> [f64; CALIBRATION_FEATURES] {
+/// reading), three or more witnesses at the site, and how short the document is,
+/// `shortness = 1 / (1 + text sites / 200)`, alone and times the vote margin: with two
+/// witnesses the reliability behind the votes is learned from the document's own sites, and
+/// in a short document a chance lead of one witness is taken for a real one.
+fn calibration_features(
+    site: &Site,
+    error_rate: &[f64],
+    none: f64,
+    text_sites: usize,
+) -> [f64; CALIBRATION_FEATURES] {
     let (c, posterior) = (site.chosen, &site.posterior);
     let runner_up = (0..site.candidates.len())
         .filter(|&i| i != c)
@@ -963,13 +972,15 @@ fn calibration_features(site: &Site, error_rate: &[f64], none: f64) -> [f64; CAL
         .max()
         .unwrap_or(0);
     let flag = |b: bool| f64::from(u8::from(b));
+    let shortness = 1.0 / (1.0 + text_sites as f64 / 200.0);
+    let vote_margin = margin(&|i| votes[i]);
     [
         1.0,
         logit(posterior[c]).clamp(-12.0, 12.0),
         logit(1.0 - none).clamp(-12.0, 12.0),
         flag(site.candidates.len() >= 3),
         cand(c).witnesses.len() as f64 / voters.max(1) as f64,
-        margin(&|i| votes[i]),
+        vote_margin,
         margin(&|i| cand(i).lm_evidence),
         margin(&|i| cand(i).length_evidence),
         margin(&|i| cand(i).consistency_evidence),
@@ -977,6 +988,8 @@ fn calibration_features(site: &Site, error_rate: &[f64], none: f64) -> [f64; CAL
         flag(class == Some(Difference::Slip)),
         (1.0 + longest as f64).ln(),
         flag(voters >= 3),
+        shortness,
+        shortness * vote_margin,
     ]
 }
 
@@ -1000,8 +1013,14 @@ fn calibrated_confidence(
 /// chance that no reading is right. Where c is above it, the posterior among the readings was
 /// itself under-confident (it only knows the evidence it weighs): the chosen reading's share
 /// is raised to c, the others scaled down in proportion, and none is 0. Choices never change.
-fn calibrate(site: &mut Site, error_rate: &[f64], none: f64, params: &DecisionParams) {
-    let features = calibration_features(site, error_rate, none);
+fn calibrate(
+    site: &mut Site,
+    error_rate: &[f64],
+    none: f64,
+    text_sites: usize,
+    params: &DecisionParams,
+) {
+    let features = calibration_features(site, error_rate, none, text_sites);
     let c = calibrated_confidence(&features, none_script(site), params);
     let p = site.posterior[site.chosen];
     if c <= p {
@@ -1027,6 +1046,7 @@ pub fn decide(
     // Reliability as reported: the share of a witness's readings at variant sites that the
     // model believes right.
     let reliability = reliability_at_sites(&sites, &error_rate, vw);
+    let text_sites = sites.iter().filter(|s| !s.layout_only).count();
     for site in &mut sites {
         let (q, votes) = posterior(site, &error_rate, vw);
         site.posterior = q;
@@ -1052,7 +1072,7 @@ pub fn decide(
         if site.layout_only {
             site.none = 0.0;
         } else {
-            calibrate(site, &error_rate, none, params);
+            calibrate(site, &error_rate, none, text_sites, params);
         }
         site.reason = explain(site, &votes, &reliability, labels);
     }
@@ -1517,6 +1537,7 @@ pub fn fit_calibration(
 ) -> [[f64; CALIBRATION_FEATURES]; 2] {
     let mut rows: [Vec<([f64; CALIBRATION_FEATURES], bool)>; 2] = Default::default();
     for (decided, right) in judged_documents(docs, params) {
+        let text_sites = decided.sites.iter().filter(|s| !s.layout_only).count();
         for (site, right) in decided.sites.iter().zip(right) {
             if let Some(right) = right {
                 // The features of the uncalibrated decision (calibration may have raised the
@@ -1524,7 +1545,7 @@ pub fn fit_calibration(
                 let mut raw = site.clone();
                 raw.posterior = posterior(site, &decided.error_rate, params.vote_weight).0;
                 let none = none_probability(&raw, &decided.error_rate, params);
-                let x = calibration_features(&raw, &decided.error_rate, none);
+                let x = calibration_features(&raw, &decided.error_rate, none, text_sites);
                 rows[none_script(site)].push((x, right));
             }
         }
@@ -1843,7 +1864,7 @@ mod recalibration_tests {
             let mut s = site(&[(&[0], 0.0), (&[1], -1.0), (&[2], -2.0)]);
             s.posterior = vec![0.6, 0.3, 0.1];
             s.chosen = 0;
-            calibrate(&mut s, &error_rate, weights[1], &params);
+            calibrate(&mut s, &error_rate, weights[1], 1, &params);
             let c = sigmoid(weights[0]);
             assert!(
                 (s.confidence() - c).abs() < 1e-12,
