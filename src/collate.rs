@@ -4,7 +4,7 @@
 //! pivot position gives, per pivot symbol, what each witness reads there; where all agree
 //! the text is settled, and maximal stretches of disagreement become variant sites.
 
-use crate::align::align;
+use crate::align::{Run, align};
 use crate::blocks::Block;
 use crate::normalize::{PARAGRAPH, SPACE, Symbol, SymbolStream, is_wide};
 use crate::pairing::Group;
@@ -71,7 +71,7 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
     // before[i]: start of slot 2i; at[i]: start of slot 2i+1.
     let mut before = vec![0; n + 1];
     let mut at = vec![0; n + 1];
-    for run in align(pivot, member) {
+    for run in gaps_shifted_left(align(pivot, member), pivot, member) {
         // A pure insertion sets nothing: it lies between the end of the previous symbol's
         // slot and the start of the next one, which the neighbouring runs set.
         let len_b = run.b.len();
@@ -99,6 +99,74 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
         bounds.push(at[i]);
     }
     bounds
+}
+
+/// Move every gap (a stretch only one side has) to the left end of the repeat it sits in:
+/// against the pivot's 人人 a member's single 人 matches the second, and the gap is the
+/// first. The aligner may place such a gap at either end, and members aligned to one pivot
+/// must place it alike: otherwise a repeat with a gap in one member and another difference
+/// in the next ("人人有" / "人有" / "仁人有") leaves no column where all agree, and two
+/// separate differences become one site whose every reading is wrong.
+fn gaps_shifted_left(runs: Vec<Run>, a: &[Symbol], b: &[Symbol]) -> Vec<Run> {
+    fn push_merged(out: &mut Vec<Run>, run: Run) {
+        match out.last_mut() {
+            Some(last) if last.equal && run.equal => {
+                last.a.end = run.a.end;
+                last.b.end = run.b.end;
+            }
+            _ if run.a.is_empty() && run.b.is_empty() => {}
+            _ => out.push(run),
+        }
+    }
+    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
+    for mut run in runs {
+        let deletion = !run.equal && run.b.is_empty() && !run.a.is_empty();
+        let insertion = !run.equal && run.a.is_empty() && !run.b.is_empty();
+        let shift = match out.last() {
+            Some(prev) if prev.equal && (deletion || insertion) => {
+                let (side, gap) = if deletion { (a, &run.a) } else { (b, &run.b) };
+                (0..prev.a.len())
+                    .take_while(|&t| side[gap.start - 1 - t] == side[gap.end - 1 - t])
+                    .count()
+            }
+            _ => 0,
+        };
+        if shift == 0 {
+            push_merged(&mut out, run);
+            continue;
+        }
+        // The matched stretch before the gap gives up its last `shift` symbols, the gap
+        // moves left by as many, and they are matched again after it (same symbols: the
+        // gap's content repeats with its length as period).
+        let prev = out.last_mut().expect("checked above");
+        prev.a.end -= shift;
+        prev.b.end -= shift;
+        let rematched = if deletion {
+            let r = Run {
+                a: run.a.end - shift..run.a.end,
+                b: run.b.start - shift..run.b.start,
+                equal: true,
+            };
+            run.a = run.a.start - shift..run.a.end - shift;
+            run.b = run.b.start - shift..run.b.start - shift;
+            r
+        } else {
+            let r = Run {
+                a: run.a.start - shift..run.a.start,
+                b: run.b.end - shift..run.b.end,
+                equal: true,
+            };
+            run.b = run.b.start - shift..run.b.end - shift;
+            run.a = run.a.start - shift..run.a.start - shift;
+            r
+        };
+        if prev.a.is_empty() {
+            out.pop();
+        }
+        push_merged(&mut out, run);
+        push_merged(&mut out, rematched);
+    }
+    out
 }
 
 /// The member streams are aligned against: the longest, so omissions in the others show as
@@ -235,6 +303,50 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_gap_in_a_repeat_lines_up_with_the_other_members() {
+        // Witness b lacks one 人 of 人人, witness c misread the first as 仁; all three read
+        // the second 人 and 有, so the two differences are two sites, not one.
+        let v = variants(&[
+            "鉴于对人类家庭所有成员的固有尊严，人人有自权由和平等的权利。",
+            "鉴于对人类家庭所有成员的固有尊严，人有权自右和平等的权利。",
+            "鉴于对人类家庭所有成员的固有尊严，仁人有权自由和平等的权利。",
+        ]);
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0], vec!["人", "", "仁"]);
+    }
+
+    #[test]
+    fn shifted_gaps_keep_the_alignment_exact() {
+        // Every run pairs equal symbols where it says so, and the runs tile both sides.
+        let a: Vec<Symbol> = "xaaab-yabab-zz".chars().map(|c| c as Symbol).collect();
+        let b: Vec<Symbol> = "xaab-yab-zzz".chars().map(|c| c as Symbol).collect();
+        let runs = gaps_shifted_left(align(&a, &b), &a, &b);
+        let (mut i, mut j) = (0, 0);
+        for r in &runs {
+            assert_eq!((r.a.start, r.b.start), (i, j));
+            if r.equal {
+                assert_eq!(a[r.a.clone()], b[r.b.clone()]);
+            }
+            (i, j) = (r.a.end, r.b.end);
+        }
+        assert_eq!((i, j), (a.len(), b.len()));
+        // The gaps sit at the left end of their repeats: the first a of "aaa", the first ab
+        // of "abab", and the first z of "zzz".
+        let deleted: Vec<usize> = runs
+            .iter()
+            .filter(|r| !r.equal && r.b.is_empty())
+            .flat_map(|r| r.a.clone())
+            .collect();
+        assert_eq!(deleted, vec![1, 7, 8], "{runs:?}");
+        let inserted: Vec<usize> = runs
+            .iter()
+            .filter(|r| !r.equal && r.a.is_empty())
+            .flat_map(|r| r.b.clone())
+            .collect();
+        assert_eq!(inserted, vec![9], "{runs:?}");
     }
 
     #[test]
