@@ -136,13 +136,42 @@ fn first_token_width(text: &str, line: &Line) -> usize {
     }
 }
 
-/// Is the line a bare page number: a few characters, at least one digit, and no letter or
-/// ideograph ("- 21 -", "12", "— 3 —")? Such a line is printed page furniture, not text.
-fn is_page_number(text: &str, line: &Line) -> bool {
-    let body = text[line.start..line.end].trim();
+/// Is the text a bare page number: a few characters, at least one digit, and otherwise only
+/// the dashes, dots and brackets that decorate page numbers ("- 21 -", "12", "— 3 —",
+/// "(4)", "5/12")? Such a line is printed page furniture, not text. A number with sentence
+/// punctuation or a unit ("1990.", "12.5%。") is not: a hard-wrapped paragraph can end
+/// with a line holding only that.
+pub fn is_page_number(text: &str) -> bool {
+    let body = text.trim();
     body.chars().count() <= 12
-        && body.chars().any(|c| c.is_numeric())
-        && !body.chars().any(char::is_alphabetic)
+        && body.chars().any(|c| c.is_ascii_digit())
+        && body.chars().all(|c| {
+            c.is_ascii_digit()
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '-' | '‐'
+                        | '‒'
+                        | '–'
+                        | '—'
+                        | '―'
+                        | '·'
+                        | '•'
+                        | '('
+                        | ')'
+                        | '['
+                        | ']'
+                        | '/'
+                        | '（'
+                        | '）'
+                        | '［'
+                        | '］'
+                        | '〔'
+                        | '〕'
+                        | '／'
+                        | '－'
+                )
+        })
 }
 
 /// Does a paragraph end between `prev` and `next`? `prev_continues` says whether `prev`
@@ -155,7 +184,8 @@ fn paragraph_break(
     prev_continues: bool,
     next: &Line,
 ) -> bool {
-    if is_page_number(text, prev) || is_page_number(text, next) {
+    let page_number = |l: &Line| is_page_number(&text[l.start..l.end]);
+    if page_number(prev) || page_number(next) {
         return true;
     }
     match layout {
@@ -323,6 +353,14 @@ mod tests {
         );
         // A short line with a letter or an ideograph is text, not a page number.
         let (_, b) = block_texts("Chapter 12 begins\nPage 3\n\n第3页内容\n第二段\n");
+        assert_eq!(b.len(), 2, "{b:?}");
+        // Nor is a paragraph's last line that holds only a number with its punctuation.
+        let text = "　　现在我代表最高人民法院向大会报告工作\n各级法院受理案件数量同比增长了百分之\n12.5%。\n　　坚持以人民为中心的发展思想坚持人民\n至上并且继续前进为推进全面依法治国作出\n贡献。\n";
+        let (_, b) = block_texts(text);
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(b[0].ends_with("百分之12.5%。"), "{b:?}");
+        let text = "The court heard the case of the errors\nthat were found in the copies of the year\n1990.\n\nA new paragraph starts here and runs on\nfor a while before it finally ends now.\n";
+        let (_, b) = block_texts(text);
         assert_eq!(b.len(), 2, "{b:?}");
     }
 
