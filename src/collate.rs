@@ -141,24 +141,32 @@ fn gaps_shifted_left(runs: Vec<Run>, a: &[Symbol], b: &[Symbol]) -> Vec<Run> {
         let prev = out.last_mut().expect("checked above");
         prev.a.end -= shift;
         prev.b.end -= shift;
+        // On the gap's side the gap and the rematched stretch both move; the other side's
+        // empty range moves, and the rematched stretch ends where it was.
+        let shifted = |gap: &Range<usize>, other: &Range<usize>| {
+            (
+                gap.start - shift..gap.end - shift,
+                other.start - shift..other.start - shift,
+                gap.end - shift..gap.end,
+                other.start - shift..other.start,
+            )
+        };
         let rematched = if deletion {
-            let r = Run {
-                a: run.a.end - shift..run.a.end,
-                b: run.b.start - shift..run.b.start,
+            let (gap, other, on_gap_side, on_other_side) = shifted(&run.a, &run.b);
+            (run.a, run.b) = (gap, other);
+            Run {
+                a: on_gap_side,
+                b: on_other_side,
                 equal: true,
-            };
-            run.a = run.a.start - shift..run.a.end - shift;
-            run.b = run.b.start - shift..run.b.start - shift;
-            r
+            }
         } else {
-            let r = Run {
-                a: run.a.start - shift..run.a.start,
-                b: run.b.end - shift..run.b.end,
+            let (gap, other, on_gap_side, on_other_side) = shifted(&run.b, &run.a);
+            (run.b, run.a) = (gap, other);
+            Run {
+                a: on_other_side,
+                b: on_gap_side,
                 equal: true,
-            };
-            run.b = run.b.start - shift..run.b.end - shift;
-            run.a = run.a.start - shift..run.a.start - shift;
-            r
+            }
         };
         if prev.a.is_empty() {
             out.pop();
