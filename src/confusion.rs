@@ -2,6 +2,7 @@
 //! Chinese characters, Chinese homophones (toneless pinyin) and Latin OCR confusions.
 //! Provenance and licences of the data files are in data/README.md.
 
+use crate::normalize::is_wide;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -88,15 +89,22 @@ impl Confusions {
 pub enum Difference {
     /// One known confusion: a visually similar character, a homophone, an OCR confusion.
     Confusion,
-    /// Another mechanical slip: one character dropped, doubled or inserted, two swapped, or
-    /// only spaces differ.
+    /// Another mechanical slip: one character dropped, doubled or inserted, two swapped,
+    /// only spaces differ, or (in alphabetic scripts) a few letters changed inside a word.
     Slip,
     /// Anything else, including a one-character substitution outside the confusion
-    /// tables: different words, which a rewriting witness writes fluently.
+    /// tables between ideographs, and whole words: different words, which a rewriting
+    /// witness writes fluently.
     Other,
 }
 
-/// Classify the difference between two readings (folded keys).
+/// At most this many letters on each side of a difference inside an alphabetic word make a
+/// slip ("Declaration" / "Declroation"): a garbled word, which the language model can judge,
+/// not a different word.
+const IN_WORD_LETTERS: usize = 3;
+
+/// Classify the difference between two readings (folded keys, or keys with their context:
+/// only with context can a difference be seen to lie inside a word).
 pub fn difference(a: &str, b: &str) -> Difference {
     let t = tables();
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
@@ -115,11 +123,22 @@ pub fn difference(a: &str, b: &str) -> Difference {
     let dx: String = x[pre..x.len() - suf].iter().collect();
     let dy: String = y[pre..y.len() - suf].iter().collect();
     let (nx, ny) = (dx.chars().count(), dy.chars().count());
+    // Letters changed inside an alphabetic word, with a letter of the shared text next to
+    // the change: a garbled word. (Ideographs are excluded: there one character is a word,
+    // and a substitution is a different word.)
+    let letter = |c: &char| c.is_alphabetic() && !is_wide(*c);
+    let in_word = (1..=IN_WORD_LETTERS).contains(&nx)
+        && (1..=IN_WORD_LETTERS).contains(&ny)
+        && dx.chars().chain(dy.chars()).all(|c| letter(&c))
+        && ((pre > 0 && letter(&x[pre - 1])) || (suf > 0 && letter(&x[x.len() - suf])));
     if nx == 1 && ny == 1 {
         let (p, q) = (dx.chars().next().unwrap(), dy.chars().next().unwrap());
-        // A substitution outside the confusion tables is a different word, not a slip.
+        // A substitution outside the confusion tables is a different word, not a slip,
+        // unless it garbles a word.
         return if t.chars_confusable(p, q) {
             Difference::Confusion
+        } else if in_word {
+            Difference::Slip
         } else {
             Difference::Other
         };
@@ -135,6 +154,9 @@ pub fn difference(a: &str, b: &str) -> Difference {
         if p[0] == q[1] && p[1] == q[0] {
             return Difference::Slip;
         }
+    }
+    if in_word {
+        return Difference::Slip;
     }
     Difference::Other
 }
@@ -153,5 +175,13 @@ mod tests {
         assert_eq!(difference("前行", "奋进"), Difference::Other);
         assert_eq!(difference("窃取", "窃密"), Difference::Other);
         assert_eq!(difference("检察", "法"), Difference::Other);
+        // Inside a word, with context: a garbled word is a slip; whole words are not.
+        assert_eq!(
+            difference("the Declaration of", "the Declroation of"),
+            Difference::Slip
+        );
+        assert_eq!(difference("a", "ro"), Difference::Other);
+        assert_eq!(difference("the big dog", "the red dog"), Difference::Other);
+        assert_eq!(difference("审结窃取案", "审结窃密案"), Difference::Other);
     }
 }

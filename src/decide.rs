@@ -138,39 +138,39 @@ impl Default for DecisionParams {
     fn default() -> Self {
         DecisionParams {
             lm_weight_confusion: 1.23,
-            lm_weight_slip: 0.81,
+            lm_weight_slip: 0.80,
             lm_weight_other: 0.1,
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: 0.71,
+            length_prior: 0.73,
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.18,
-            space_prior: 0.32,
-            consistency_weight: 1.47,
+            space_prior: 0.31,
+            consistency_weight: 1.45,
             glossary_log_lr: 50.0_f64.ln(),
             vote_weight: 1.12,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.91, -0.47, 3.68], [-1.92, -0.58, 4.10]],
+            none_bias: [[-0.91, -0.32, 3.68], [-1.92, 0.88, 4.24]],
             calibration: [
                 [
-                    0.222, 1.342, 0.153, -0.290, 0.925, -0.916, -0.069, -0.588, -0.969, -0.427,
-                    -0.013, -1.136, 1.479, -0.051, 0.083,
+                    0.223, 1.314, 0.166, -0.281, 0.924, -0.888, -0.030, -0.585, -0.942, -0.493,
+                    -0.060, -1.148, 1.487, -0.028, 0.070,
                 ],
                 [
-                    -0.610, 1.023, 0.027, 0.516, 0.694, -0.204, -0.305, 0.133, 0.113, 0.726, 0.538,
-                    -0.678, 0.584, 0.453, -0.212,
+                    -0.040, 0.958, 0.041, 0.713, 0.921, -0.118, -0.245, 0.204, 0.193, 0.410, 0.047,
+                    -1.255, 0.628, 0.459, -0.259,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.050, 0.077, 0.077, 0.077, 0.077, 0.137, 0.256, 0.386, 0.461, 0.530,
-                    0.591, 0.653, 0.668, 0.712, 0.770, 0.805, 0.852, 0.921, 0.955, 0.997,
+                    0.000, 0.050, 0.074, 0.074, 0.074, 0.081, 0.138, 0.264, 0.385, 0.463, 0.523,
+                    0.586, 0.652, 0.666, 0.718, 0.770, 0.806, 0.854, 0.921, 0.955, 0.997,
                 ],
                 [
-                    0.000, 0.053, 0.101, 0.137, 0.137, 0.158, 0.286, 0.345, 0.408, 0.438, 0.500,
-                    0.587, 0.638, 0.683, 0.702, 0.763, 0.822, 0.852, 0.902, 0.954, 0.997,
+                    0.011, 0.056, 0.089, 0.128, 0.175, 0.272, 0.280, 0.295, 0.349, 0.438, 0.524,
+                    0.598, 0.605, 0.627, 0.719, 0.791, 0.821, 0.858, 0.910, 0.950, 0.998,
                 ],
             ],
         }
@@ -488,11 +488,9 @@ fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossa
     let best = (0..scores.len())
         .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
         .unwrap_or(0);
-    let best_key = site.candidates[best].key.replace('\n', "");
     for (i, c) in site.candidates.iter_mut().enumerate() {
-        let key = c.key.replace('\n', "");
         c.features.lm = scores[i] - scores[best];
-        c.features.lm_class = (i != best).then(|| difference(&key, &best_key));
+        c.features.lm_class = (i != best).then(|| difference(&windows[i], &windows[best]));
     }
     for (i, window) in windows.iter().enumerate() {
         let term = glossary.iter().find(|t| {
@@ -872,6 +870,20 @@ pub fn none_script(site: &Site) -> usize {
     usize::from(wide * 2 < text.chars().count())
 }
 
+/// How readings i and j of a site differ, judged with the site's context (so that letters
+/// changed inside a word show as such).
+fn readings_differ(site: &Site, i: usize, j: usize) -> Difference {
+    let window = |k: usize| {
+        format!(
+            "{}{}{}",
+            site.left_context,
+            site.candidates[k].key.replace('\n', ""),
+            site.right_context
+        )
+    };
+    difference(&window(i), &window(j))
+}
+
 /// Which `none_bias` applies: how the two likeliest readings differ.
 fn none_class(site: &Site) -> usize {
     let mut order: Vec<usize> = (0..site.candidates.len()).collect();
@@ -879,8 +891,7 @@ fn none_class(site: &Site) -> usize {
     if order.len() < 2 {
         return 2;
     }
-    let key = |i: usize| site.candidates[i].key.replace('\n', "");
-    match difference(&key(order[0]), &key(order[1])) {
+    match readings_differ(site, order[0], order[1]) {
         Difference::Confusion => 0,
         Difference::Slip => 1,
         Difference::Other => 2,
@@ -958,12 +969,7 @@ fn calibration_features(
         |f: &dyn Fn(usize) -> f64| runner_up.map_or(0.0, |r| (f(c) - f(r)).clamp(-12.0, 12.0));
     let votes = vote_terms(site, error_rate);
     let cand = |i: usize| &site.candidates[i];
-    let class = runner_up.map(|r| {
-        difference(
-            &cand(c).key.replace('\n', ""),
-            &cand(r).key.replace('\n', ""),
-        )
-    });
+    let class = runner_up.map(|r| readings_differ(site, c, r));
     let voters = witnesses_at(site).count();
     let longest = site
         .candidates

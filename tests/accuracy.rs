@@ -322,6 +322,53 @@ fn fit_decision_weights() {
 
 // Evidence beyond the witnesses: a glossary term, other occurrences of a phrase.
 
+#[test]
+fn a_garbled_word_loses_to_the_real_word_even_from_the_less_reliable_witness() {
+    // Witness a is nearly clean but garbles three words with letter changes outside the OCR
+    // confusion tables; witness b drops a letter every 40 letters elsewhere, so EM trusts
+    // a. Inside a word, the garbled reading is a slip the language model can judge, and
+    // the real word wins.
+    let truth = excerpt(&read("bench/texts/udhr_en.txt"), 4000);
+    let garbled = [
+        ("Declaration", "Declroation"),
+        ("recognition", "recognitoin"),
+        ("inherent", "inhemnt"),
+    ];
+    let mut a = truth.clone();
+    for (word, wrong) in garbled {
+        a = a.replacen(word, wrong, 1);
+    }
+    let near_a_garble = |i: usize| {
+        garbled.iter().any(|(w, _)| {
+            let at = truth.find(w).unwrap();
+            i + 12 >= at && i <= at + w.len() + 12
+        })
+    };
+    let mut letters = 0;
+    let b: String = truth
+        .char_indices()
+        .filter(|&(i, c)| {
+            if !c.is_alphabetic() || near_a_garble(i) {
+                return true;
+            }
+            letters += 1;
+            letters % 40 != 0
+        })
+        .map(|(_, c)| c)
+        .collect();
+    let ws = [witness_from("a", &a), witness_from("b", &b)];
+    let result = reconcile(&ws, &Options::default()).unwrap();
+    assert!(
+        result.decisions.reliability[0] > result.decisions.reliability[1],
+        "{:?}",
+        result.decisions.reliability
+    );
+    for (word, wrong) in garbled {
+        assert!(result.text.contains(word), "{word} lost");
+        assert!(!result.text.contains(wrong), "{wrong} kept");
+    }
+}
+
 const SHARED: &str = "最高人民法院依法审理各类案件，维护社会公平正义，服务经济社会发展大局。";
 
 #[test]
