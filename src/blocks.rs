@@ -35,6 +35,8 @@ struct Line {
     width: usize,
     /// Number of blank lines directly before this one.
     blanks_before: usize,
+    /// The line is only a page number (`is_page_number`).
+    page_number: bool,
 }
 
 /// Display width in columns: wide characters count two.
@@ -57,6 +59,7 @@ fn non_blank_lines(text: &str) -> Vec<Line> {
                 end: start + trimmed.len(),
                 width: display_width(trimmed),
                 blanks_before: blanks,
+                page_number: is_page_number(trimmed),
             });
             blanks = 0;
         }
@@ -143,7 +146,7 @@ fn first_token_width(text: &str, line: &Line) -> usize {
 /// with a line holding only that.
 pub fn is_page_number(text: &str) -> bool {
     let body = text.trim();
-    body.chars().count() <= 12
+    body.chars().nth(12).is_none()
         && body.chars().any(|c| c.is_ascii_digit())
         && body.chars().all(|c| {
             c.is_ascii_digit()
@@ -184,8 +187,7 @@ fn paragraph_break(
     prev_continues: bool,
     next: &Line,
 ) -> bool {
-    let page_number = |l: &Line| is_page_number(&text[l.start..l.end]);
-    if page_number(prev) || page_number(next) {
+    if prev.page_number || next.page_number {
         return true;
     }
     match layout {

@@ -248,6 +248,17 @@ pub struct Site {
 }
 
 impl Site {
+    /// Reading k in its context, as the language model and the difference classes see it
+    /// (paragraph breaks dropped).
+    fn reading_window(&self, k: usize) -> String {
+        format!(
+            "{}{}{}",
+            self.left_context,
+            self.candidates[k].key.replace('\n', ""),
+            self.right_context
+        )
+    }
+
     /// Probability that the chosen reading is right: its posterior among the candidates
     /// times the probability that one of them is right at all; 1 for a reviewer's correction.
     pub fn confidence(&self) -> f64 {
@@ -472,17 +483,8 @@ fn consistency_counts(
 /// The language-model features (plausibility in context against the best reading, and how
 /// each reading differs from it) and the glossary feature of a text site.
 fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossary: &[String]) {
-    let windows: Vec<String> = site
-        .candidates
-        .iter()
-        .map(|c| {
-            format!(
-                "{}{}{}",
-                site.left_context,
-                c.key.replace('\n', ""),
-                site.right_context
-            )
-        })
+    let windows: Vec<String> = (0..site.candidates.len())
+        .map(|k| site.reading_window(k))
         .collect();
     let scores: Vec<f64> = windows.iter().map(|t| model.plausibility(t)).collect();
     let best = (0..scores.len())
@@ -873,15 +875,7 @@ pub fn none_script(site: &Site) -> usize {
 /// How readings i and j of a site differ, judged with the site's context (so that letters
 /// changed inside a word show as such).
 fn readings_differ(site: &Site, i: usize, j: usize) -> Difference {
-    let window = |k: usize| {
-        format!(
-            "{}{}{}",
-            site.left_context,
-            site.candidates[k].key.replace('\n', ""),
-            site.right_context
-        )
-    };
-    difference(&window(i), &window(j))
+    difference(&site.reading_window(i), &site.reading_window(j))
 }
 
 /// Which `none_bias` applies: how the two likeliest readings differ.

@@ -99,13 +99,16 @@ pub fn render(
                     && crate::eval::levenshtein(h, s) * 5 <= h.len().max(s.len())
             });
         // A page number ("- 21 -", "12"), by the rule that made it a block of its own.
-        let page_number = collation.streams[0]
-            .symbols
-            .iter()
-            .map(|&s| char::from_u32(s))
-            .collect::<Option<String>>()
-            .is_some_and(|text| crate::blocks::is_page_number(&text));
-        let outvoted = single && (witnesses.len() >= 3 || header || page_number);
+        // (Only asked of blocks one witness has: it copies the block's text.)
+        let page_number = || {
+            collation.streams[0]
+                .symbols
+                .iter()
+                .map(|&s| char::from_u32(s))
+                .collect::<Option<String>>()
+                .is_some_and(|text| crate::blocks::is_page_number(&text))
+        };
+        let outvoted = single && (witnesses.len() >= 3 || header || page_number());
         if (!keep_unmatched || outvoted) && group.placement != Placement::Matched {
             continue;
         }
