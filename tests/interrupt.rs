@@ -2,6 +2,7 @@
 //! each output either does not exist or is complete.
 
 use std::fs;
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -133,9 +134,13 @@ fn interrupts_at_any_moment_leave_no_temporary_or_partial_file() {
         send(signal, child.id());
         let out = child.wait_with_output().unwrap();
         let status = out.status.code();
+        // On a loaded machine the signal can arrive before the process has installed its
+        // handler; the default action then ends it at once, before it has written anything.
+        let killed_before_handler = out.status.signal().is_some() && *fraction == 0.0;
         assert!(
-            status == Some(0) || status == Some(code),
-            "{signal} at {fraction}: exit {status:?}: {}",
+            status == Some(0) || status == Some(code) || killed_before_handler,
+            "{signal} at {fraction}: exit {:?}: {}",
+            out.status,
             String::from_utf8_lossy(&out.stderr)
         );
         if status == Some(code) {
