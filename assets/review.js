@@ -147,7 +147,11 @@
     });
     h += `</table><ol class="readings">`;
     s.cands.forEach((c, k) => {
-      const who = c.witnesses.length ? c.witnesses.map((w) => `[${w}]`).join(" ") : "reviewer";
+      // Without witnesses: the reviewer's correction (listed last and chosen), or what most
+      // witnesses read at each character though none reads it whole.
+      const byReviewer = s.reviewed && k === s.chosen && k === s.cands.length - 1;
+      const who = c.witnesses.length ? c.witnesses.map((w) => `[${w}]`).join(" ")
+        : byReviewer ? "reviewer" : "majority per character";
       const pick = d && "k" in d && d.k === k;
       h += `<li data-k="${k}" class="${k === s.chosen ? "auto" : ""}${pick ? " pick" : ""}">` +
         `<span class="k">${k < 9 ? k + 1 : ""}</span><span class="t">${esc(oneLine(shown(c.text)))}</span>` +

@@ -18,9 +18,18 @@ const MERGE_GAP: usize = 1;
 pub enum Segment {
     /// Every member reads the same `len` symbols, member m starting at `starts[m]`.
     Agreed { starts: Vec<usize>, len: usize },
-    /// Members disagree: member m reads `ranges[m]` of its stream.
-    Variant { ranges: Vec<Range<usize>> },
+    /// Members disagree: member m reads `ranges[m]` of its stream, cut by the pivot's
+    /// columns into `columns[m]` (column j of every member is what it reads for the same
+    /// pivot symbol, or inserts at the same place), so readings can be compared column by
+    /// column.
+    Variant {
+        ranges: Vec<Range<usize>>,
+        columns: Vec<Vec<Range<usize>>>,
+    },
 }
+
+/// One range per member.
+type MemberRanges = Vec<Range<usize>>;
 
 /// A group's members, their streams, and the segments that tile them.
 #[derive(Debug, Clone)]
@@ -235,7 +244,7 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
     let cuts = &bounds;
     // Each site as member ranges, trimmed of symbols all members share at either end (the
     // pivot cut may put a shared symbol inside a site).
-    let mut variants: Vec<Vec<Range<usize>>> = Vec::with_capacity(sites.len());
+    let mut variants: Vec<(MemberRanges, Vec<MemberRanges>)> = Vec::with_capacity(sites.len());
     for site in sites {
         let mut ranges: Vec<Range<usize>> =
             cuts.iter().map(|c| c[site.start]..c[site.end]).collect();
@@ -254,7 +263,26 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
             ranges.iter_mut().for_each(|r| r.end -= 1);
         }
         if ranges.iter().any(|r| !r.is_empty()) {
-            variants.push(ranges);
+            // Each member's slots of the site, clipped to its trimmed range; columns empty
+            // in every member say nothing and are left out.
+            let mut columns: Vec<Vec<Range<usize>>> = vec![Vec::new(); ranges.len()];
+            for k in site.clone() {
+                let clipped: Vec<Range<usize>> = cuts
+                    .iter()
+                    .zip(&ranges)
+                    .map(|(c, r)| {
+                        let start = c[k].clamp(r.start, r.end);
+                        start..c[k + 1].clamp(start, r.end)
+                    })
+                    .collect();
+                if clipped.iter().any(|c| !c.is_empty()) {
+                    columns
+                        .iter_mut()
+                        .zip(clipped)
+                        .for_each(|(cs, c)| cs.push(c));
+                }
+            }
+            variants.push((ranges, columns));
         }
     }
     let mut segments = Vec::with_capacity(variants.len() * 2 + 1);
@@ -269,11 +297,11 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
             });
         }
     };
-    for ranges in variants {
+    for (ranges, columns) in variants {
         let starts: Vec<usize> = ranges.iter().map(|r| r.start).collect();
         push_agreed(&mut segments, &at, &starts);
         at = ranges.iter().map(|r| r.end).collect();
-        segments.push(Segment::Variant { ranges });
+        segments.push(Segment::Variant { ranges, columns });
     }
     let ends: Vec<usize> = streams.iter().map(|s| s.len()).collect();
     push_agreed(&mut segments, &at, &ends);
@@ -282,6 +310,36 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
         streams,
         segments,
     }
+}
+
+/// The reading that has, in every column of variant segment `segment`, what a strict
+/// majority of the members read there: with three or more members whose errors fall in
+/// different columns ("xBC", "AyC", "ABz"), the right reading "ABC" that no member has
+/// whole. As (member, range) pieces, one per column, each from the first member in
+/// `preference` that reads the majority there. None with fewer than three members or where
+/// some column has no strict majority.
+pub fn column_majority(
+    collation: &Collation,
+    segment: usize,
+    preference: &[usize],
+) -> Option<Vec<(usize, Range<usize>)>> {
+    let Segment::Variant { columns, .. } = &collation.segments[segment] else {
+        return None;
+    };
+    let members = columns.len();
+    if members < 3 {
+        return None;
+    }
+    let read = |m: usize, j: usize| &collation.streams[m].symbols[columns[m][j].clone()];
+    (0..columns[0].len())
+        .map(|j| {
+            preference
+                .iter()
+                .copied()
+                .find(|&m| 2 * (0..members).filter(|&o| read(o, j) == read(m, j)).count() > members)
+                .map(|m| (m, columns[m][j].clone()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -299,7 +357,7 @@ mod tests {
         for g in &groups {
             let c = collate(g, &blocks);
             for seg in &c.segments {
-                if let Segment::Variant { ranges } = seg {
+                if let Segment::Variant { ranges, .. } = seg {
                     out.push(
                         ranges
                             .iter()

@@ -6,8 +6,8 @@
 //! supporter wrote it. Paragraphs (groups, and breaks inside them) are separated by one
 //! blank line; hard wraps and indentation are not reproduced.
 
-use crate::collate::{Collation, Segment};
-use crate::decide::Decisions;
+use crate::collate::{Collation, Segment, column_majority};
+use crate::decide::{Decisions, Site};
 use crate::input::Witness;
 use crate::normalize::{PARAGRAPH, SPACE};
 use crate::pairing::{Group, Placement};
@@ -54,13 +54,6 @@ pub fn render(
     keep_unmatched: bool,
 ) -> Rendered {
     let reliability = &decisions.reliability;
-    // Members ranked by trust: most reliable first, ties by witness order.
-    let rank = |c: &Collation, m: usize| {
-        (
-            std::cmp::Reverse(ordered(reliability[c.witnesses[m]])),
-            c.witnesses[m],
-        )
-    };
     let mut site_of: Vec<Vec<Option<usize>>> = collations
         .iter()
         .map(|c| vec![None; c.segments.len()])
@@ -116,8 +109,7 @@ pub fn render(
             out.push(PARAGRAPH_SEPARATOR);
         }
         let start = out.chars;
-        let mut by_trust: Vec<usize> = (0..collation.witnesses.len()).collect();
-        by_trust.sort_by_key(|&m| rank(collation, m));
+        let by_trust = members_by_trust(collation, reliability);
         for (si, segment) in collation.segments.iter().enumerate() {
             match segment {
                 Segment::Agreed { starts, len } => {
@@ -153,11 +145,13 @@ pub fn render(
                     let from = out.chars;
                     match &site.reviewer_text {
                         Some(text) => out.push(text),
-                        None => {
-                            let supporters = &site.candidates[site.chosen].witnesses;
-                            let m = trusted_supporter(collation, reliability, supporters);
-                            out.push(&reading_surface(witnesses, collation, si, m));
-                        }
+                        None => out.push(&candidate_surface(
+                            witnesses,
+                            collation,
+                            reliability,
+                            site,
+                            site.chosen,
+                        )),
                     }
                     site_spans[index] = Some(from..out.chars);
                 }
@@ -175,38 +169,49 @@ pub fn render(
     }
 }
 
-/// The member (index into the collation) most trusted among `supporters` (witness indices).
-pub fn trusted_supporter(
-    collation: &Collation,
-    reliability: &[f64],
-    supporters: &[usize],
-) -> usize {
-    (0..collation.witnesses.len())
-        .filter(|&m| supporters.contains(&collation.witnesses[m]))
-        .min_by_key(|&m| {
-            (
-                std::cmp::Reverse(ordered(reliability[collation.witnesses[m]])),
-                collation.witnesses[m],
-            )
-        })
-        .expect("a reading has a supporter")
+/// The members (indices into the collation) ranked by trust: most reliable first, ties by
+/// witness order.
+fn members_by_trust(collation: &Collation, reliability: &[f64]) -> Vec<usize> {
+    let mut members: Vec<usize> = (0..collation.witnesses.len()).collect();
+    members.sort_by_key(|&m| {
+        let w = collation.witnesses[m];
+        (std::cmp::Reverse(ordered(reliability[w])), w)
+    });
+    members
 }
 
-/// The surface text member `m` reads at variant segment `segment`.
-pub fn reading_surface(
+/// Candidate `c` of `site` as written in the witnesses: by its most trusted supporter, or,
+/// for the column majority that no witness reads whole, column by column, each from the
+/// most trusted member that reads the majority there.
+pub fn candidate_surface(
     witnesses: &[Witness],
     collation: &Collation,
-    segment: usize,
-    m: usize,
+    reliability: &[f64],
+    site: &Site,
+    c: usize,
 ) -> String {
-    let Segment::Variant { ranges } = &collation.segments[segment] else {
-        return String::new();
+    let by_trust = members_by_trust(collation, reliability);
+    let supporters = &site.candidates[c].witnesses;
+    let pieces = match by_trust
+        .iter()
+        .find(|&&m| supporters.contains(&collation.witnesses[m]))
+    {
+        Some(&m) => {
+            let Segment::Variant { ranges, .. } = &collation.segments[site.segment] else {
+                return String::new();
+            };
+            vec![(m, ranges[m].clone())]
+        }
+        None => column_majority(collation, site.segment, &by_trust)
+            .expect("a reading no witness reads whole is the column majority"),
     };
-    let s = &collation.streams[m];
-    let w = &witnesses[collation.witnesses[m]];
-    ranges[m]
-        .clone()
-        .map(|p| surface(w, s.symbols[p], &s.span(p)))
+    pieces
+        .into_iter()
+        .flat_map(|(m, range)| {
+            let s = &collation.streams[m];
+            let w = &witnesses[collation.witnesses[m]];
+            range.map(move |p| surface(w, s.symbols[p], &s.span(p)))
+        })
         .collect()
 }
 

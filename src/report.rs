@@ -2,10 +2,10 @@
 
 use crate::blocks::{Block, Layout};
 use crate::collate::Collation;
-use crate::decide::{Decisions, Site};
+use crate::decide::Decisions;
 use crate::input::Witness;
 use crate::pairing::{Group, Placement};
-use crate::render::{Rendered, reading_surface};
+use crate::render::{Rendered, candidate_surface};
 use serde::Serialize;
 
 /// Bumped whenever a field changes meaning or disappears.
@@ -168,22 +168,6 @@ fn layout_name(l: Layout) -> String {
     }
 }
 
-/// A candidate reading as written by its most reliable supporter.
-fn candidate_surface(
-    witnesses: &[Witness],
-    collation: &Collation,
-    decisions: &Decisions,
-    site: &Site,
-    c: usize,
-) -> String {
-    let m = crate::render::trusted_supporter(
-        collation,
-        &decisions.reliability,
-        &site.candidates[c].witnesses,
-    );
-    reading_surface(witnesses, collation, site.segment, m)
-}
-
 /// Round to 4 decimals so the report reads well and is stable across platforms.
 fn round(x: f64) -> f64 {
     // `+ 0.0` turns -0.0 (the sum of no floats) into 0.0.
@@ -209,7 +193,15 @@ pub fn build(
         .iter()
         .map(|s| {
             (0..s.candidates.len())
-                .map(|c| candidate_surface(witnesses, &collations[s.group], decisions, s, c))
+                .map(|c| {
+                    candidate_surface(
+                        witnesses,
+                        &collations[s.group],
+                        &decisions.reliability,
+                        s,
+                        c,
+                    )
+                })
                 .collect()
         })
         .collect();

@@ -793,7 +793,13 @@ fn table(view: &ReportView, colour: bool) -> String {
                     .iter()
                     .enumerate()
                     .map(|(k, c)| {
-                        let ws: Vec<String> = c.witnesses.iter().map(|w| w.to_string()).collect();
+                        // A reading no witness has whole: the column majority, or a
+                        // reviewer's correction.
+                        let ws: Vec<String> = if c.witnesses.is_empty() {
+                            vec!["none".into()]
+                        } else {
+                            c.witnesses.iter().map(|w| w.to_string()).collect()
+                        };
                         let chosen = k == s.chosen_index;
                         let mark = if chosen { "*" } else { "" };
                         (
@@ -942,6 +948,7 @@ mod tests {
                 .map(|(w, k)| Candidate {
                     key: k.to_string(),
                     witnesses: vec![w],
+                    columns_apart: (0..n).map(|j| f64::from(u8::from(j != w))).collect(),
                     lm_evidence: 0.0,
                     length_evidence: 0.0,
                     layout_evidence: 0.0,

@@ -82,26 +82,28 @@ fn corpus_pair() -> &'static Run {
 
 /// Three short witnesses written to disk and read back, built to exercise the less common
 /// parts of the schema: a byte-order mark and CRLF line ends (witness 2), a paragraph-break
-/// disagreement (a layout site), and a block only one witness has (a page footer).
+/// disagreement (a layout site), a block only one witness has (a page footer), and a site
+/// where every witness errs at a different character of 体制改 (its right reading is a
+/// candidate no witness reads whole).
 fn three_witnesses() -> Vec<Witness> {
     let dir = tempfile::tempdir().expect("temp dir");
     let files: [(&str, &[u8]); 3] = [
         (
             "a.txt",
             "最高人民法院坚持以人民为中心，依法公正审理各类案件。\n\n\
-             各级法院深化司法体制改革，提升审判质效。\n\n第二页\n"
+             各级法院深化司法休制改革，提升审判质效。\n\n第二页\n"
                 .as_bytes(),
         ),
         (
             "b.txt",
             "最高人民法院坚持以人民为中心，依法公正审理各类案件。\n\n\
-             各级法院深化司法体制改革，提高审判质效。\n"
+             各级法院深化司法体制攻革，提高审判质效。\n"
                 .as_bytes(),
         ),
         (
             "c.txt",
             "\u{feff}最高人民法院坚持以人民为中心，依法公正审理各类桉件。\
-             各级法院深化司法体制改革，提升审判质效。\r\n"
+             各级法院深化司法体刮改革，提升审判质效。\r\n"
                 .as_bytes(),
         ),
     ];
@@ -369,6 +371,15 @@ fn three_witness_report_matches_schema() {
     assert!(
         int(summary, "blocks_unmatched") >= 1,
         "no unmatched block: {summary}"
+    );
+    let majority = arr(&run.report, "sites")
+        .iter()
+        .flat_map(|s| arr(s, "candidates"))
+        .find(|c| arr(c, "witnesses").is_empty());
+    assert_eq!(
+        majority.map(|c| c["text"].as_str()),
+        Some(Some("体制改")),
+        "no candidate without witnesses"
     );
 }
 

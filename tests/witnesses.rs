@@ -43,6 +43,33 @@ fn three_witnesses_outvote_each_others_errors() {
 }
 
 #[test]
+fn neighbouring_errors_of_three_witnesses_are_outvoted_column_by_column() {
+    // Each witness errs at a different character of 促进社会: their differences are one
+    // site, and every witness's reading there is wrong. What most witnesses read at each
+    // character is right, though no witness reads it whole.
+    let a = TRUTH_ZH.replace("促进社会", "捉进社会");
+    let b = TRUTH_ZH.replace("促进社会", "促近社会");
+    let c = TRUTH_ZH.replace("促进社会", "促进杜会");
+    let witnesses = [
+        witness_from("a", &a),
+        witness_from("b", &b),
+        witness_from("c", &c),
+    ];
+    let result = reconcile(&witnesses, &Options::default()).unwrap();
+    assert_eq!(result.text, TRUTH_ZH);
+    let site = &result.report.sites[0];
+    let chosen = &site.candidates[site.chosen_index];
+    assert_eq!(chosen.text, "促进社");
+    assert!(chosen.witnesses.is_empty(), "{site:?}");
+    assert_eq!(site.candidates.len(), 4);
+    assert!(
+        site.reason.contains("none reads it whole"),
+        "{}",
+        site.reason
+    );
+}
+
+#[test]
 fn three_witnesses_with_the_corpus_pair() {
     // A third witness: 001 with two errors of its own, which 000 and 001 outvote, while the
     // third agrees with 001 where 000 is wrong.
