@@ -158,22 +158,22 @@ impl Default for DecisionParams {
             none_bias: [[-0.87, -0.35, 3.69], [-2.09, 0.87, 4.27]],
             calibration: [
                 [
-                    -0.065, 1.238, 0.217, -0.116, 1.916, -0.814, -0.009, -0.579, -0.922, -0.763,
-                    -0.328, -1.271, 1.411, -0.184, 0.077,
+                    -0.134, 1.201, 0.219, -0.058, 1.868, -0.742, -0.173, -0.500, -0.897, -0.705,
+                    -0.288, -1.362, 1.361, -0.121, 0.060, 0.337,
                 ],
                 [
-                    -0.229, 0.879, 0.055, 0.694, 1.299, -0.058, -0.171, 0.244, 0.276, 0.318, 0.009,
-                    -1.242, 0.588, 0.413, -0.174,
+                    -0.461, 0.894, 0.067, 0.661, 1.163, -0.039, -0.214, 0.253, 0.298, 0.076,
+                    -0.136, -1.365, 0.685, 0.418, -0.180, 0.574,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.031, 0.043, 0.043, 0.059, 0.095, 0.182, 0.302, 0.373, 0.457, 0.513,
-                    0.571, 0.638, 0.672, 0.712, 0.762, 0.809, 0.862, 0.920, 0.958, 0.996,
+                    0.000, 0.024, 0.024, 0.024, 0.062, 0.108, 0.197, 0.307, 0.418, 0.465, 0.534,
+                    0.594, 0.653, 0.673, 0.691, 0.743, 0.803, 0.840, 0.909, 0.957, 0.997,
                 ],
                 [
-                    0.012, 0.052, 0.070, 0.113, 0.191, 0.265, 0.278, 0.298, 0.336, 0.435, 0.532,
-                    0.598, 0.604, 0.638, 0.715, 0.783, 0.833, 0.863, 0.907, 0.947, 0.998,
+                    0.011, 0.042, 0.049, 0.098, 0.177, 0.245, 0.300, 0.314, 0.360, 0.454, 0.516,
+                    0.594, 0.614, 0.642, 0.700, 0.777, 0.830, 0.863, 0.905, 0.949, 0.998,
                 ],
             ],
         }
@@ -998,7 +998,7 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// Number of `calibration_features`.
-pub const CALIBRATION_FEATURES: usize = 15;
+pub const CALIBRATION_FEATURES: usize = 16;
 
 /// What the calibration knows about a decided site (the chosen reading against the runner-up),
 /// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
@@ -1006,10 +1006,14 @@ pub const CALIBRATION_FEATURES: usize = 15;
 /// readings, the share of the site's witnesses that read the chosen one, the vote margin
 /// (unweighted nats), the language-model, length and consistency evidence margins (nats),
 /// whether the two differ by a confusion and by a slip, ln(1 + characters of the longest
-/// reading), three or more witnesses at the site, and how short the document is,
-/// `shortness = 1 / (1 + text sites / 200)`, alone and times the vote margin: with two
+/// reading), three or more witnesses at the site, how short the document is,
+/// `shortness = 1 / (1 + text sites / 200)`, alone and times the vote margin (with two
 /// witnesses the reliability behind the votes is learned from the document's own sites, and
-/// in a short document a chance lead of one witness is taken for a real one.
+/// in a short document a chance lead of one witness is taken for a real one), and which way
+/// the language model leans (+1 for the chosen reading, −1 for the runner-up): where the
+/// readings are different words its evidence is capped so low that the margin hardly shows
+/// its direction, which is still informative (a reading chosen by a slightly more reliable
+/// witness against the model's lean is right less often than its posterior says).
 fn calibration_features(
     site: &Site,
     error_rate: &[f64],
@@ -1035,6 +1039,7 @@ fn calibration_features(
     let flag = |b: bool| f64::from(u8::from(b));
     let shortness = 1.0 / (1.0 + text_sites as f64 / 200.0);
     let vote_margin = margin(&|i| votes[i]);
+    let lm_margin = margin(&|i| cand(i).lm_evidence);
     [
         1.0,
         logit(posterior[c]).clamp(-12.0, 12.0),
@@ -1042,7 +1047,7 @@ fn calibration_features(
         flag(site.candidates.len() >= 3),
         cand(c).witnesses.len() as f64 / voters.max(1) as f64,
         vote_margin,
-        margin(&|i| cand(i).lm_evidence),
+        lm_margin,
         margin(&|i| cand(i).length_evidence),
         margin(&|i| cand(i).consistency_evidence),
         flag(class == Some(Difference::Confusion)),
@@ -1051,6 +1056,7 @@ fn calibration_features(
         flag(voters >= 3),
         shortness,
         shortness * vote_margin,
+        lm_margin.signum(),
     ]
 }
 
