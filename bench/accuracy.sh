@@ -5,7 +5,8 @@
 #
 #   bench/accuracy.sh            # held-out texts (bench/texts) and corpus texts, fresh seeds
 #   QUICK=1 bench/accuracy.sh    # fewer seeds
-#   SCALE=2 bench/accuracy.sh    # twice the seeds (bigger calibration bins)
+#   SCALE=4 bench/accuracy.sh    # four times the seeds (bigger calibration bins; the table
+#                                # in docs/evaluation.md, about 12 minutes on two cores)
 #   KEEP_RESULTS=FILE ...        # keep the per-set results (JSON lines)
 #
 # The default seed counts give every configuration 2,000-18,000 judged sites, so that the
