@@ -6,6 +6,17 @@ use reconcile::{Options, reconcile};
 
 const TRUTH_ZH: &str = "第一段。人民法院依法审理各类案件，切实维护人民群众合法权益，促进社会公平正义。\n\n第二段。各级法院坚持司法为民，深化诉讼服务改革，让群众少跑腿、好办事。\n\n第三段。加强知识产权司法保护，服务创新驱动发展战略，营造良好营商环境。\n";
 
+/// Reconcile texts as witnesses named a, b, c, … with the default options.
+fn reconcile_texts(texts: &[&str]) -> reconcile::Reconciliation {
+    let names = ["a", "b", "c", "d"];
+    let witnesses: Vec<_> = texts
+        .iter()
+        .zip(names)
+        .map(|(t, n)| witness_from(n, t))
+        .collect();
+    reconcile(&witnesses, &Options::default()).unwrap()
+}
+
 #[test]
 fn three_witnesses_outvote_each_others_errors() {
     // Each witness has its own errors; every error is outvoted by the two others.
@@ -18,12 +29,7 @@ fn three_witnesses_outvote_each_others_errors() {
     let c = TRUTH_ZH
         .replace("深化诉讼", "深化诉松")
         .replace("创新驱动", "创新驱功");
-    let witnesses = [
-        witness_from("a", &a),
-        witness_from("b", &b),
-        witness_from("c", &c),
-    ];
-    let result = reconcile(&witnesses, &Options::default()).unwrap();
+    let result = reconcile_texts(&[&a, &b, &c]);
     assert_eq!(result.text, TRUTH_ZH);
     assert_eq!(result.report.summary.variant_sites, 6);
     for site in &result.report.sites {
@@ -50,12 +56,7 @@ fn neighbouring_errors_of_three_witnesses_are_outvoted_column_by_column() {
     let a = TRUTH_ZH.replace("促进社会", "捉进社会");
     let b = TRUTH_ZH.replace("促进社会", "促近社会");
     let c = TRUTH_ZH.replace("促进社会", "促进杜会");
-    let witnesses = [
-        witness_from("a", &a),
-        witness_from("b", &b),
-        witness_from("c", &c),
-    ];
-    let result = reconcile(&witnesses, &Options::default()).unwrap();
+    let result = reconcile_texts(&[&a, &b, &c]);
     assert_eq!(result.text, TRUTH_ZH);
     let site = &result.report.sites[0];
     let chosen = &site.candidates[site.chosen_index];
