@@ -424,6 +424,58 @@ mod tests {
         assert_eq!(v, vec![vec!["甲乙".to_string(), "乙丙".to_string()]]);
     }
 
+    /// The column majority of the first variant segment of `texts` collated, as text, with
+    /// the members preferred in `preference` order; and the member each piece comes from.
+    fn majority(texts: &[&str], preference: &[usize]) -> Option<(String, Vec<usize>)> {
+        let mut table = SymbolTable::default();
+        let blocks: Vec<Vec<Block>> = texts.iter().map(|t| segment(&mut table, t).1).collect();
+        let groups = pair_blocks(&blocks);
+        let c = collate(&groups[0], &blocks);
+        let at = c
+            .segments
+            .iter()
+            .position(|s| matches!(s, Segment::Variant { .. }))?;
+        let pieces = column_majority(&c, at, preference)?;
+        let text = pieces
+            .iter()
+            .map(|(m, r)| table.key_text(&c.streams[*m].symbols[r.clone()]))
+            .collect();
+        Some((text, pieces.iter().map(|(m, _)| *m).collect()))
+    }
+
+    #[test]
+    fn the_column_majority_is_read_column_by_column() {
+        let texts = [
+            "人民法院依法审理各类案件，捉进社会公平正义。",
+            "人民法院依法审理各类案件，促近社会公平正义。",
+            "人民法院依法审理各类案件，促进杜会公平正义。",
+        ];
+        let (text, from) = majority(&texts, &[0, 1, 2]).unwrap();
+        assert_eq!(text, "促进社");
+        // Each column from the first preferred member that reads the majority there.
+        assert_eq!(from, vec![1, 0, 0]);
+        let (text, from) = majority(&texts, &[2, 1, 0]).unwrap();
+        assert_eq!(text, "促进社");
+        assert_eq!(from, vec![2, 2, 1]);
+    }
+
+    #[test]
+    fn no_column_majority_without_a_strict_majority_in_every_column() {
+        // Three different readings of the first column: no majority there.
+        let three_ways = [
+            "人民法院依法审理各类案件，捉近社会公平正义。",
+            "人民法院依法审理各类案件，足进社会公平正义。",
+            "人民法院依法审理各类案件，促进杜会公平正义。",
+        ];
+        assert_eq!(majority(&three_ways, &[0, 1, 2]), None);
+        // Two members never have one: a tie is not a majority.
+        let two = [
+            "人民法院依法审理各类案件，捉进社会公平正义。",
+            "人民法院依法审理各类案件，促近社会公平正义。",
+        ];
+        assert_eq!(majority(&two, &[0, 1]), None);
+    }
+
     #[test]
     fn three_witnesses_share_one_site() {
         let v = variants(&[

@@ -158,22 +158,22 @@ impl Default for DecisionParams {
             none_bias: [[-0.87, -0.35, 3.69], [-2.09, 0.87, 4.27]],
             calibration: [
                 [
-                    -0.134, 1.201, 0.219, -0.058, 1.868, -0.742, -0.173, -0.500, -0.897, -0.705,
-                    -0.288, -1.362, 1.361, -0.121, 0.060, 0.337,
+                    -0.242, 1.196, 0.182, -0.055, 1.975, -0.704, -0.250, -0.454, -0.853, -0.495,
+                    0.000, -1.377, 1.381, -0.059, 0.049, 0.462,
                 ],
                 [
-                    -0.461, 0.894, 0.067, 0.661, 1.163, -0.039, -0.214, 0.253, 0.298, 0.076,
-                    -0.136, -1.365, 0.685, 0.418, -0.180, 0.574,
+                    -0.507, 0.845, 0.085, 0.680, 1.125, 0.002, -0.277, 0.343, 0.352, 0.502, 0.262,
+                    -1.305, 0.566, 0.413, -0.166, 0.727,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.024, 0.024, 0.024, 0.062, 0.108, 0.197, 0.307, 0.418, 0.465, 0.534,
-                    0.594, 0.653, 0.673, 0.691, 0.743, 0.803, 0.840, 0.909, 0.957, 0.997,
+                    0.000, 0.021, 0.021, 0.032, 0.072, 0.119, 0.191, 0.315, 0.426, 0.462, 0.527,
+                    0.599, 0.652, 0.676, 0.701, 0.744, 0.801, 0.846, 0.896, 0.955, 0.997,
                 ],
                 [
-                    0.011, 0.042, 0.049, 0.098, 0.177, 0.245, 0.300, 0.314, 0.360, 0.454, 0.516,
-                    0.594, 0.614, 0.642, 0.700, 0.777, 0.830, 0.863, 0.905, 0.949, 0.998,
+                    0.006, 0.033, 0.050, 0.090, 0.170, 0.215, 0.296, 0.327, 0.378, 0.462, 0.555,
+                    0.606, 0.608, 0.654, 0.708, 0.777, 0.818, 0.850, 0.893, 0.950, 0.998,
                 ],
             ],
         }
@@ -539,34 +539,55 @@ pub fn gather_sites(
                 consistency_evidence: 0.0,
                 glossary_evidence: 0.0,
             };
-            // Each candidate with what it reads in every column (from its first member).
-            let mut read: Vec<(Candidate, Vec<&[Symbol]>)> = Vec::new();
+            // Each candidate with what each of its members reads in every column.
+            type Cells<'a> = Vec<&'a [Symbol]>;
+            let mut read: Vec<(Candidate, Vec<Cells>)> = Vec::new();
             for (m, range) in ranges.iter().enumerate() {
                 let key = table.key_text(symbols(m, range));
                 let w = collation.witnesses[m];
+                let cells: Cells = columns[m].iter().map(|r| symbols(m, r)).collect();
                 match read.iter_mut().find(|(c, _)| c.key == key) {
-                    Some((c, _)) => c.witnesses.push(w),
-                    None => read.push((
-                        new_candidate(key, vec![w]),
-                        columns[m].iter().map(|r| symbols(m, r)).collect(),
-                    )),
+                    Some((c, member_cells)) => {
+                        c.witnesses.push(w);
+                        member_cells.push(cells);
+                    }
+                    None => read.push((new_candidate(key, vec![w]), vec![cells])),
                 }
             }
             // Where the witnesses err in different columns, what most read in each column is
             // a candidate too, and only there do errors count per column: elsewhere a
             // differing reading is one error however long it is, since a witness that
-            // rewrites a phrase makes one mistake, not one per character.
+            // rewrites a phrase makes one mistake, not one per character. Not at a
+            // paragraph-break disagreement: there the readings are one text.
+            let text_of = |k: &str| k.replace('\n', "");
+            let one_text = read
+                .iter()
+                .all(|(c, _)| text_of(&c.key) == text_of(&read[0].0.key));
             let members: Vec<usize> = (0..ranges.len()).collect();
             let mut per_column = false;
-            if let Some(pieces) = crate::collate::column_majority(collation, si, &members) {
-                let cells: Vec<&[Symbol]> = pieces.iter().map(|(m, r)| symbols(*m, r)).collect();
+            if let Some(pieces) = crate::collate::column_majority(collation, si, &members)
+                && !one_text
+            {
+                let cells: Cells = pieces.iter().map(|(m, r)| symbols(*m, r)).collect();
                 let key = table.key_text(&cells.concat());
                 if read.iter().all(|(c, _)| c.key != key) {
-                    read.push((new_candidate(key, Vec::new()), cells));
+                    read.push((new_candidate(key, Vec::new()), vec![cells]));
                     per_column = true;
                 }
             }
             read.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+            // Columns apart: the fewest over the two candidates' members, so that members of
+            // one reading cut into columns differently cannot make it depend on their order.
+            let apart = |a: &[Cells], b: &[Cells]| {
+                a.iter()
+                    .flat_map(|x| {
+                        b.iter()
+                            .map(move |y| x.iter().zip(y).filter(|(p, q)| p != q).count())
+                    })
+                    .min()
+                    .unwrap_or(1)
+                    .max(1) as f64
+            };
             let candidates: Vec<Candidate> = read
                 .iter()
                 .map(|(c, cells)| Candidate {
@@ -576,8 +597,7 @@ pub fn gather_sites(
                             if other.key == c.key {
                                 0.0
                             } else if per_column {
-                                let apart = cells.iter().zip(other_cells).filter(|(a, b)| a != b);
-                                apart.count().max(1) as f64
+                                apart(cells, other_cells)
                             } else {
                                 1.0
                             }
@@ -586,10 +606,7 @@ pub fn gather_sites(
                     ..c.clone()
                 })
                 .collect();
-            let text_of = |k: &str| k.replace('\n', "");
-            let layout_only = candidates
-                .iter()
-                .all(|c| text_of(&c.key) == text_of(&candidates[0].key));
+            let layout_only = one_text;
             sites.push(Site {
                 group: g,
                 segment: si,
@@ -691,7 +708,8 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
 
 /// Log-weights of each candidate from what the witnesses read, given their error rates:
 /// a witness reads the truth with probability 1 - ε, or any one other candidate with
-/// probability ε / (K - 1).
+/// probability ε / (K - 1), raised to the power `columns_apart` (1 except at a
+/// column-majority site, where each differing column is an error).
 fn vote_terms(site: &Site, error_rate: &[f64]) -> Vec<f64> {
     let k = site.candidates.len() as f64;
     let mut terms = vec![0.0; site.candidates.len()];
@@ -810,6 +828,11 @@ impl FlatSites {
         self.site_start[s]..self.site_start[s + 1]
     }
 
+    /// `Candidate::columns_apart` of candidate c, at a site with k candidates.
+    fn columns_apart_of(&self, c: usize, k: usize) -> &[f64] {
+        &self.columns_apart[self.apart_start[c]..][..k]
+    }
+
     fn witnesses_of(&self, c: usize) -> &[usize] {
         &self.witnesses[self.candidate_start[c]..self.candidate_start[c + 1]]
     }
@@ -822,7 +845,7 @@ impl FlatSites {
         terms.clear();
         terms.resize(k, 0.0);
         for (r, cand) in candidates.clone().enumerate() {
-            let apart = &self.columns_apart[self.apart_start[cand]..][..k];
+            let apart = self.columns_apart_of(cand, k);
             for &w in self.witnesses_of(cand) {
                 let wrong = logs.wrong[k][w];
                 for (c, t) in terms.iter_mut().enumerate() {
@@ -873,9 +896,16 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize], vote_weight: f6
         for s in 0..flat.sites() {
             q.clear();
             q.extend_from_slice(flat.posterior(s, &logs, vote_weight));
+            let k = flat.candidates(s).len();
             for (c, cand) in flat.candidates(s).enumerate() {
+                // Expected errors of a witness reading c: one if another reading is right,
+                // or, at a column-majority site, as many as the columns it differs in.
+                let errors = match flat.columns_apart_of(cand, k) {
+                    apart if apart.iter().all(|&a| a <= 1.0) => 1.0 - q[c],
+                    apart => apart.iter().zip(&q).map(|(a, p)| a * p).sum(),
+                };
                 for &w in flat.witnesses_of(cand) {
-                    wrong[w] += 1.0 - q[c];
+                    wrong[w] += errors;
                 }
             }
         }
@@ -955,12 +985,26 @@ fn none_class(site: &Site) -> usize {
 
 /// Prior log-odds that no candidate is right at a site, from the witnesses' error rates:
 /// with q_c the chance that all supporters of candidate c erred, the odds of "all wrong"
-/// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d.
+/// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d. The column
+/// majority, which no witness supports, is wrong only where two witnesses erred in one
+/// column: q = Σ_{i<j} ε_i ε_j over the site's witnesses.
 fn none_base_log_odds(site: &Site, error_rate: &[f64]) -> f64 {
+    let voters: Vec<f64> = site
+        .candidates
+        .iter()
+        .flat_map(|c| c.witnesses.iter().map(|&w| error_rate[w]))
+        .collect();
+    let two_wrong: f64 = (0..voters.len())
+        .flat_map(|i| (i + 1..voters.len()).map(move |j| (i, j)))
+        .map(|(i, j)| voters[i] * voters[j])
+        .sum();
     let q: Vec<f64> = site
         .candidates
         .iter()
-        .map(|c| c.witnesses.iter().map(|&w| error_rate[w]).product())
+        .map(|c| match c.witnesses.as_slice() {
+            [] => two_wrong.min(1.0),
+            ws => ws.iter().map(|&w| error_rate[w]).product(),
+        })
         .collect();
     let all: f64 = q.iter().product();
     let one: f64 = (0..q.len())
@@ -1056,7 +1100,14 @@ fn calibration_features(
         flag(voters >= 3),
         shortness,
         shortness * vote_margin,
-        lm_margin.signum(),
+        // Not `signum`: that gives +1 for a margin of 0, where the model leans neither way.
+        if lm_margin > 0.0 {
+            1.0
+        } else if lm_margin < 0.0 {
+            -1.0
+        } else {
+            0.0
+        },
     ]
 }
 

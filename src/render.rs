@@ -3,8 +3,9 @@
 //! Settled text takes, symbol by symbol, the surface form most witnesses wrote (so a
 //! full-width comma stays full-width where most witnesses have it so); ties go to the most
 //! reliable witness. At a site the chosen reading is written as its most reliable
-//! supporter wrote it. Paragraphs (groups, and breaks inside them) are separated by one
-//! blank line; hard wraps and indentation are not reproduced.
+//! supporter wrote it (a column majority, column by column the same way). Paragraphs
+//! (groups, and breaks inside them) are separated by one blank line; hard wraps and
+//! indentation are not reproduced.
 
 use crate::collate::{Collation, Segment, column_majority};
 use crate::decide::{Decisions, Site};
@@ -148,7 +149,7 @@ pub fn render(
                         None => out.push(&candidate_surface(
                             witnesses,
                             collation,
-                            reliability,
+                            &by_trust,
                             site,
                             site.chosen,
                         )),
@@ -171,7 +172,7 @@ pub fn render(
 
 /// The members (indices into the collation) ranked by trust: most reliable first, ties by
 /// witness order.
-fn members_by_trust(collation: &Collation, reliability: &[f64]) -> Vec<usize> {
+pub fn members_by_trust(collation: &Collation, reliability: &[f64]) -> Vec<usize> {
     let mut members: Vec<usize> = (0..collation.witnesses.len()).collect();
     members.sort_by_key(|&m| {
         let w = collation.witnesses[m];
@@ -182,28 +183,30 @@ fn members_by_trust(collation: &Collation, reliability: &[f64]) -> Vec<usize> {
 
 /// Candidate `c` of `site` as written in the witnesses: by its most trusted supporter, or,
 /// for the column majority that no witness reads whole, column by column, each from the
-/// most trusted member that reads the majority there.
+/// most trusted member that reads the majority there. `by_trust`: the collation's members,
+/// most trusted first (`members_by_trust`).
 pub fn candidate_surface(
     witnesses: &[Witness],
     collation: &Collation,
-    reliability: &[f64],
+    by_trust: &[usize],
     site: &Site,
     c: usize,
 ) -> String {
-    let by_trust = members_by_trust(collation, reliability);
     let supporters = &site.candidates[c].witnesses;
+    let Segment::Variant { ranges, .. } = &collation.segments[site.segment] else {
+        return String::new();
+    };
     let pieces = match by_trust
         .iter()
         .find(|&&m| supporters.contains(&collation.witnesses[m]))
     {
-        Some(&m) => {
-            let Segment::Variant { ranges, .. } = &collation.segments[site.segment] else {
-                return String::new();
-            };
-            vec![(m, ranges[m].clone())]
-        }
-        None => column_majority(collation, site.segment, &by_trust)
-            .expect("a reading no witness reads whole is the column majority"),
+        Some(&m) => vec![(m, ranges[m].clone())],
+        None => match column_majority(collation, site.segment, by_trust) {
+            Some(pieces) => pieces,
+            // Only the column majority is a candidate without witnesses; should another
+            // kind ever be, write its folded text rather than fail.
+            None => return site.candidates[c].key.replace('\n', PARAGRAPH_SEPARATOR),
+        },
     };
     pieces
         .into_iter()

@@ -5,7 +5,7 @@ use crate::collate::Collation;
 use crate::decide::Decisions;
 use crate::input::Witness;
 use crate::pairing::{Group, Placement};
-use crate::render::{Rendered, candidate_surface};
+use crate::render::{Rendered, candidate_surface, members_by_trust};
 use serde::Serialize;
 
 /// Bumped whenever a field changes meaning or disappears.
@@ -107,7 +107,8 @@ pub struct SiteInfo {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateInfo {
-    /// The reading as its most reliable supporter wrote it (paragraph break as "\n\n").
+    /// The reading as its most reliable supporter wrote it (paragraph break as "\n\n"); a
+    /// column majority, column by column the same way.
     pub text: String,
     /// The reading folded for comparison (NFKC, quotes unified, paragraph break as "\n").
     pub folded: String,
@@ -188,20 +189,17 @@ pub fn build(
     rendered: &Rendered,
     min_confidence: f64,
 ) -> Report {
+    let by_trust: Vec<Vec<usize>> = collations
+        .iter()
+        .map(|c| members_by_trust(c, &decisions.reliability))
+        .collect();
     let surfaces: Vec<Vec<String>> = decisions
         .sites
         .iter()
         .map(|s| {
+            let collation = &collations[s.group];
             (0..s.candidates.len())
-                .map(|c| {
-                    candidate_surface(
-                        witnesses,
-                        &collations[s.group],
-                        &decisions.reliability,
-                        s,
-                        c,
-                    )
-                })
+                .map(|c| candidate_surface(witnesses, collation, &by_trust[s.group], s, c))
                 .collect()
         })
         .collect();

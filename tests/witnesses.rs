@@ -71,6 +71,54 @@ fn neighbouring_errors_of_three_witnesses_are_outvoted_column_by_column() {
 }
 
 #[test]
+fn the_column_majority_does_not_depend_on_the_witness_order() {
+    // The 促进社会 site above in every order of the witnesses: the same text, the same
+    // confidence, and each witness the same error rate.
+    let a = TRUTH_ZH.replace("促进社会", "捉进社会");
+    let b = TRUTH_ZH.replace("促进社会", "促近社会");
+    let c = TRUTH_ZH.replace("促进社会", "促进杜会");
+    let texts = [a.as_str(), b.as_str(), c.as_str()];
+    let first = reconcile_texts(&texts);
+    for order in [[0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+        let permuted: Vec<&str> = order.iter().map(|&i| texts[i]).collect();
+        let result = reconcile_texts(&permuted);
+        assert_eq!(result.text, first.text, "order {order:?}");
+        let (site, before) = (&result.report.sites[0], &first.report.sites[0]);
+        assert_eq!(site.chosen, before.chosen, "order {order:?}");
+        assert!(
+            (site.confidence - before.confidence).abs() < 1e-9,
+            "order {order:?}: {} vs {}",
+            site.confidence,
+            before.confidence
+        );
+        for (k, &i) in order.iter().enumerate() {
+            let (now, then) = (
+                result.decisions.reliability[k],
+                first.decisions.reliability[i],
+            );
+            assert!(
+                (now - then).abs() < 1e-9,
+                "order {order:?}: {now} vs {then}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_paragraph_break_most_witnesses_have_is_kept() {
+    // Each witness lacks a different one of three paragraph breaks; each break is outvoted
+    // back in, and these layout disagreements are not counted as variant sites.
+    let truth = "甲。\n\n乙。\n\n丙。\n\n丁。\n";
+    let a = "甲。乙。\n\n丙。\n\n丁。\n";
+    let b = "甲。\n\n乙。丙。\n\n丁。\n";
+    let c = "甲。\n\n乙。\n\n丙。丁。\n";
+    let result = reconcile_texts(&[a, b, c]);
+    assert_eq!(result.text, truth);
+    assert_eq!(result.report.summary.variant_sites, 0);
+    assert_eq!(result.report.sites.len(), 3);
+}
+
+#[test]
 fn three_witnesses_with_the_corpus_pair() {
     // A third witness: 001 with two errors of its own, which 000 and 001 outvote, while the
     // third agrees with 001 where 000 is wrong.
