@@ -196,14 +196,16 @@ fn excerpt(text: &str, n: usize) -> String {
     out
 }
 
-/// Training texts: Debian manuals (bench/texts/train/README.md), never `corpus/` nor the
-/// held-out texts of the benchmark.
-const TRAINING_TEXTS: [&str; 5] = [
+/// Training texts: Debian manuals and two public-domain books, one Chinese, one English
+/// (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the benchmark.
+const TRAINING_TEXTS: [&str; 7] = [
     "bench/texts/train/zh_debian_handbook.txt",
     "bench/texts/train/zh_debian_install_guide.txt",
+    "bench/texts/train/zh_lu_xun_call_to_arms.txt",
     "bench/texts/train/en_debian_handbook.txt",
     "bench/texts/train/en_debian_policy.txt",
     "bench/texts/train/en_debian_developers_reference.txt",
+    "bench/texts/train/en_alice.txt",
 ];
 
 /// Training configurations: witness error rates.
