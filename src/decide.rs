@@ -557,17 +557,12 @@ pub fn gather_sites(
             // Where the witnesses err in different columns, what most read in each column is
             // a candidate too, and only there do errors count per column: elsewhere a
             // differing reading is one error however long it is, since a witness that
-            // rewrites a phrase makes one mistake, not one per character. Not at a
-            // paragraph-break disagreement: there the readings are one text.
-            let text_of = |k: &str| k.replace('\n', "");
-            let one_text = read
-                .iter()
-                .all(|(c, _)| text_of(&c.key) == text_of(&read[0].0.key));
+            // rewrites a phrase makes one mistake, not one per character. At a
+            // paragraph-break disagreement the same holds: each break most witnesses have
+            // is kept.
             let members: Vec<usize> = (0..ranges.len()).collect();
             let mut per_column = false;
-            if let Some(pieces) = crate::collate::column_majority(collation, si, &members)
-                && !one_text
-            {
+            if let Some(pieces) = crate::collate::column_majority(collation, si, &members) {
                 let cells: Cells = pieces.iter().map(|(m, r)| symbols(*m, r)).collect();
                 let key = table.key_text(&cells.concat());
                 if read.iter().all(|(c, _)| c.key != key) {
@@ -606,7 +601,10 @@ pub fn gather_sites(
                     ..c.clone()
                 })
                 .collect();
-            let layout_only = one_text;
+            let text_of = |k: &str| k.replace('\n', "");
+            let layout_only = candidates
+                .iter()
+                .all(|c| text_of(&c.key) == text_of(&candidates[0].key));
             sites.push(Site {
                 group: g,
                 segment: si,
@@ -986,8 +984,10 @@ fn none_class(site: &Site) -> usize {
 /// Prior log-odds that no candidate is right at a site, from the witnesses' error rates:
 /// with q_c the chance that all supporters of candidate c erred, the odds of "all wrong"
 /// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d. The column
-/// majority, which no witness supports, is wrong only where two witnesses erred in one
-/// column: q = Σ_{i<j} ε_i ε_j over the site's witnesses.
+/// majority, which no witness supports, is wrong only where witnesses erred alike in one
+/// column; q = Σ_{i<j} ε_i ε_j over the site's witnesses stands in for that chance (a rough
+/// one: it ignores the number of columns, that the errors must agree, and that with four or
+/// more witnesses two errors do not overturn a majority; `none_bias` is fitted on top).
 fn none_base_log_odds(site: &Site, error_rate: &[f64]) -> f64 {
     let voters: Vec<f64> = site
         .candidates

@@ -73,7 +73,10 @@ fn neighbouring_errors_of_three_witnesses_are_outvoted_column_by_column() {
 #[test]
 fn the_column_majority_does_not_depend_on_the_witness_order() {
     // The 促进社会 site above in every order of the witnesses: the same text, the same
-    // confidence, and each witness the same error rate.
+    // confidence, and each witness the same error rate. (A property check: the order-dependent
+    // case that the per-member column count fixed, two members of one reading cut into
+    // columns differently, was not reached by any input tried, 400 random four- and
+    // five-witness sets included.)
     let a = TRUTH_ZH.replace("促进社会", "捉进社会");
     let b = TRUTH_ZH.replace("促进社会", "促近社会");
     let c = TRUTH_ZH.replace("促进社会", "促进杜会");
