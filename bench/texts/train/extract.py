@@ -137,6 +137,22 @@ def reading_order(folder):
     return [os.path.join(folder, p) for p in pages]
 
 
+def write_paragraphs(paras, out, max_chars=None):
+    """Write paragraphs to OUT, blank-line separated, each only at its first occurrence
+    (repeated boilerplate), stopping before the text passes max_chars characters."""
+    kept, seen, total = [], set(), 0
+    for p in paras:
+        if p in seen:
+            continue
+        seen.add(p)
+        total += len(p) + 2
+        if max_chars is not None and total > max_chars:
+            break
+        kept.append(p)
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n\n".join(kept) + "\n")
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("lang", choices=["zh", "en"])
@@ -147,14 +163,4 @@ if __name__ == "__main__":
     a = ap.parse_args()
     files = [p for i in a.inputs for p in (reading_order(i) if os.path.isdir(i) else [i])
              if os.path.basename(p) not in a.exclude]
-    paras, seen, total = [], set(), 0
-    for p in (p for path in files for p in paragraphs(path, a.lang)):
-        if p in seen:  # repeated boilerplate
-            continue
-        seen.add(p)
-        total += len(p) + 2
-        if a.max is not None and total > a.max:
-            break
-        paras.append(p)
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write("\n\n".join(paras) + "\n")
+    write_paragraphs((p for path in files for p in paragraphs(path, a.lang)), a.out, a.max)

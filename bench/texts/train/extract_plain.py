@@ -14,7 +14,7 @@ Paragraphs with private-use characters are dropped. The wording is not changed.
 import argparse
 import re
 
-from extract import keep
+from extract import keep, write_paragraphs
 
 NOTE_MARKS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇①②③④⑤⑥⑦⑧⑨⑩"
 
@@ -55,14 +55,6 @@ if __name__ == "__main__":
     lang = "en" if a.book == "alice" else "zh"
     with open(a.source, encoding="utf-8") as f:
         raw = f.read()
-    paras, seen, total = [], set(), 0
-    for p in (alice if a.book == "alice" else calltoarms)(raw):
-        if not p or p in seen or re.search("[\ue000-\uf8ff]", p) or not keep(p, lang):
-            continue
-        seen.add(p)
-        total += len(p) + 2
-        if a.max is not None and total > a.max:
-            break
-        paras.append(p)
-    with open(a.out, "w", encoding="utf-8") as f:
-        f.write("\n\n".join(paras) + "\n")
+    paras = (alice if a.book == "alice" else calltoarms)(raw)
+    prose = (p for p in paras if p and not re.search("[\ue000-\uf8ff]", p) and keep(p, lang))
+    write_paragraphs(prose, a.out, a.max)
