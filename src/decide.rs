@@ -895,13 +895,12 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize], vote_weight: f6
             q.clear();
             q.extend_from_slice(flat.posterior(s, &logs, vote_weight));
             let k = flat.candidates(s).len();
-            for (c, cand) in flat.candidates(s).enumerate() {
-                // Expected errors of a witness reading c: one if another reading is right,
-                // or, at a column-majority site, as many as the columns it differs in.
-                let errors = match flat.columns_apart_of(cand, k) {
-                    apart if apart.iter().all(|&a| a <= 1.0) => 1.0 - q[c],
-                    apart => apart.iter().zip(&q).map(|(a, p)| a * p).sum(),
-                };
+            for cand in flat.candidates(s) {
+                // Expected errors of a witness reading c: over the readings d that may be
+                // right, the columns c differs from d in (one, except at a column-majority
+                // site; zero for d = c), so 1 - q[c] where every differing reading is one.
+                let apart = flat.columns_apart_of(cand, k);
+                let errors: f64 = apart.iter().zip(&q).map(|(a, p)| a * p).sum();
                 for &w in flat.witnesses_of(cand) {
                     wrong[w] += errors;
                 }
@@ -989,20 +988,20 @@ fn none_class(site: &Site) -> usize {
 /// one: it ignores the number of columns, that the errors must agree, and that with four or
 /// more witnesses two errors do not overturn a majority; `none_bias` is fitted on top).
 fn none_base_log_odds(site: &Site, error_rate: &[f64]) -> f64 {
-    let voters: Vec<f64> = site
-        .candidates
-        .iter()
-        .flat_map(|c| c.witnesses.iter().map(|&w| error_rate[w]))
-        .collect();
-    let two_wrong: f64 = (0..voters.len())
-        .flat_map(|i| (i + 1..voters.len()).map(move |j| (i, j)))
-        .map(|(i, j)| voters[i] * voters[j])
-        .sum();
+    let two_wrong = || {
+        let voters: Vec<f64> = site
+            .candidates
+            .iter()
+            .flat_map(|c| c.witnesses.iter().map(|&w| error_rate[w]))
+            .collect();
+        let pairs = (0..voters.len()).flat_map(|i| (i + 1..voters.len()).map(move |j| (i, j)));
+        pairs.map(|(i, j)| voters[i] * voters[j]).sum::<f64>()
+    };
     let q: Vec<f64> = site
         .candidates
         .iter()
         .map(|c| match c.witnesses.as_slice() {
-            [] => two_wrong.min(1.0),
+            [] => two_wrong().min(1.0),
             ws => ws.iter().map(|&w| error_rate[w]).product(),
         })
         .collect();
