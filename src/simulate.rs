@@ -505,8 +505,11 @@ fn slip(
     1
 }
 
-/// Hard-wrap one paragraph (already indented) at `width` display columns; English words
-/// that do not fit are hyphenated when long, moved to the next line otherwise.
+/// Hard-wrap one paragraph (already indented) at `width` display columns. Chinese text
+/// breaks between any two wide characters but, as typesetting does (Unicode line breaking),
+/// not inside a run of narrow ones (a Latin word, a number, "**"), and a space at a break
+/// goes; English words that do not fit are hyphenated when long, moved to the next line
+/// otherwise.
 fn wrap(para: &str, chinese: bool, rng: &mut Rng) -> Vec<String> {
     let col = |c: char| if is_wide(c) { 2 } else { 1 };
     let mut lines = Vec::new();
@@ -514,13 +517,37 @@ fn wrap(para: &str, chinese: bool, rng: &mut Rng) -> Vec<String> {
     let mut width = 0;
     if chinese {
         let limit = 80;
-        for c in para.chars() {
-            if width + col(c) > limit {
-                lines.push(std::mem::take(&mut line));
+        let chars: Vec<char> = para.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let narrow_run = |c: char| !is_wide(c) && !c.is_whitespace();
+            let end = if narrow_run(chars[i]) {
+                (i..chars.len())
+                    .find(|&j| !narrow_run(chars[j]))
+                    .unwrap_or(chars.len())
+            } else {
+                i + 1
+            };
+            let unit = &chars[i..end];
+            let unit_width: usize = unit.iter().map(|&c| col(c)).sum();
+            if width + unit_width > limit && width > 0 {
+                lines.push(std::mem::take(&mut line).trim_end().to_string());
                 width = 0;
+                if unit.iter().all(|c| c.is_whitespace()) {
+                    i = end;
+                    continue;
+                }
             }
-            line.push(c);
-            width += col(c);
+            // A run wider than a whole line breaks where the line is full.
+            for &c in unit {
+                if width + col(c) > limit {
+                    lines.push(std::mem::take(&mut line));
+                    width = 0;
+                }
+                line.push(c);
+                width += col(c);
+            }
+            i = end;
         }
     } else {
         let limit = 72;
@@ -728,6 +755,31 @@ mod tests {
         let b = r.next_u64();
         assert_ne!(a, b);
         assert_eq!(Rng::new(1).next_u64(), a);
+    }
+
+    #[test]
+    fn chinese_wrap_keeps_numbers_and_latin_words_whole() {
+        let para = "二〇一九年全国法院共受理案件31,582,000件，同比增长8.5%，其中Windows 11系统相关的知识产权案件增长明显，\
+                    **重点领域**审判工作取得新进展，2019年度报告显示结案率达到92.75%以上，人民群众满意度持续提升。"
+            .repeat(3);
+        // Every shift of the text against the line ends.
+        for shift in 0..40 {
+            let para = format!("{}{para}", "年".repeat(shift));
+            let lines = wrap(&para, true, &mut Rng::new(7));
+            assert!(lines.len() > 3);
+            // Joined as a reader of hard-wrapped text joins them (a space between two narrow
+            // characters, nothing next to a wide one), the lines give the paragraph back: no
+            // break fell inside a number or word, and only spaces at breaks went.
+            let narrow = |c: Option<char>| c.is_some_and(|c| !is_wide(c));
+            let mut joined = lines[0].clone();
+            for pair in lines.windows(2) {
+                if narrow(pair[0].chars().last()) && narrow(pair[1].chars().next()) {
+                    joined.push(' ');
+                }
+                joined.push_str(&pair[1]);
+            }
+            assert_eq!(joined, para, "shift {shift}");
+        }
     }
 
     #[test]
