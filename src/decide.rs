@@ -15,8 +15,10 @@
 //!   the readings are different words, a wrong witness often writes a fluent near-synonym,
 //!   and the language model stays a capped tiebreaker;
 //! * *length and slips*: a reading that only adds characters to another (a dropped
-//!   character is likelier than an added one), one that only doubles a character of another,
-//!   one that only adds spaces to another (a split word);
+//!   character is likelier than an added one; how much likelier depends on what the
+//!   character is: a letter or ideograph, a digit, or a punctuation mark, which specks on
+//!   a page add), one that only doubles a character of another, one that only adds spaces
+//!   to another (a split word);
 //! * *consistency*: how often the reading, with two symbols of context on each side, occurs
 //!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`; none where the
 //!   readings differ in length by more than three symbols: a much shorter phrase occurs
@@ -41,7 +43,7 @@
 
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
-use crate::normalize::{PARAGRAPH, Symbol, SymbolTable};
+use crate::normalize::{PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -67,8 +69,11 @@ pub struct DecisionParams {
     pub lm_cap_slip: f64,
     pub lm_cap_other: f64,
     /// Log-odds of a reading that only adds one (non-space, non-doubling) character to
-    /// another: a dropped character is likelier than an added one.
-    pub length_prior: f64,
+    /// another, by what that character is (`AddedChar`): a letter or ideograph, a digit, a
+    /// punctuation mark or other symbol. A dropped character is likelier than an added one,
+    /// but noise adds marks (specks) far more often than digits, and the language model
+    /// judges letters and ideographs but not digits or marks.
+    pub length_prior: [f64; 3],
     /// Log-odds of a reading that only adds several characters to another. Not fitted
     /// (simulated noise rarely drops whole words; real witnesses both skip and add words):
     /// ln 2.
@@ -146,7 +151,7 @@ impl Default for DecisionParams {
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: 0.83,
+            length_prior: [0.83, 0.83, 0.83],
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.22,
             space_prior: 0.37,
@@ -187,8 +192,8 @@ pub struct Features {
     pub lm: f64,
     /// How the reading differs from the reading the language model likes best.
     pub lm_class: Option<Difference>,
-    /// Only adds one character to another reading (not a space, not a doubling).
-    pub adds: bool,
+    /// Only adds one character to another reading (not a space, not a doubling): which kind.
+    pub adds: Option<AddedChar>,
     /// Only adds several characters to another reading.
     pub adds_words: bool,
     /// Only doubles a character of another reading.
@@ -362,8 +367,15 @@ fn extension(short: &str, long: &str) -> Option<Extension> {
             }
         }
     }
-    if squeeze(long).chars().count() == squeeze(short).chars().count() + 1 {
-        Some(Extension::Adds)
+    let (long, short) = (squeeze(long), squeeze(short));
+    if long.chars().count() == short.chars().count() + 1 {
+        // The added character: the first where the two part (or the last).
+        let added = long
+            .chars()
+            .zip(short.chars().map(Some).chain([None]))
+            .find(|(l, s)| Some(*l) != *s)
+            .map_or(' ', |(l, _)| l);
+        Some(Extension::Adds(AddedChar::of(added)))
     } else {
         Some(Extension::AddsWords)
     }
@@ -373,9 +385,39 @@ enum Extension {
     Spaces,
     Doubling,
     /// One more character.
-    Adds,
+    Adds(AddedChar),
     /// Several more characters.
     AddsWords,
+}
+
+/// What a reading adds to another when it adds one character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddedChar {
+    /// A letter or an ideograph.
+    Letter = 0,
+    Digit = 1,
+    /// Punctuation or another symbol.
+    Mark = 2,
+}
+
+impl AddedChar {
+    fn of(c: char) -> AddedChar {
+        if c.is_alphabetic() {
+            AddedChar::Letter
+        } else if c.is_numeric() {
+            AddedChar::Digit
+        } else {
+            AddedChar::Mark
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            AddedChar::Letter => "character",
+            AddedChar::Digit => "digit",
+            AddedChar::Mark => "punctuation mark",
+        }
+    }
 }
 
 /// Count the occurrences (overlapping ones too) of every phrase in the texts `hays`: an
@@ -424,9 +466,12 @@ fn first_chars(s: &str, n: usize) -> String {
 }
 
 /// The phrase whose other occurrences count as consistency evidence for each candidate of a
-/// text site: the reading with two symbols of context on each side. None where the readings
-/// differ a lot in length: phrases of very different lengths are not comparable (a short one
-/// occurs by chance far more often).
+/// text site: the reading with two symbols of context on each side. Where a paragraph (or
+/// the document) ends within those two symbols, the phrase ends with a paragraph break, so
+/// that it only matches where the text ends there too: "Article 1" at the end of a heading
+/// is not confirmed by "Article 12", nor a dropped digit by every longer number that starts
+/// like it. None where the readings differ a lot in length: phrases of very different
+/// lengths are not comparable (a short one occurs by chance far more often).
 fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
     let lengths: Vec<usize> = site
         .candidates
@@ -435,10 +480,21 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
         .collect();
     let lengths_differ_much =
         lengths.iter().max().unwrap_or(&0) - lengths.iter().min().unwrap_or(&0) > 3;
-    let (left, right) = (
-        last_chars(&site.left_context, 2),
-        first_chars(&site.right_context, 2),
-    );
+    // A context shorter than two characters stopped at a paragraph break or the end of the
+    // document (contexts are `DecisionParams::context` ≥ 2 symbols long otherwise).
+    let cut = |context: &str| context.chars().count() < 2;
+    let left = last_chars(&site.left_context, 2);
+    let left = if cut(&left) {
+        format!("{PARAGRAPH_KEY}{left}")
+    } else {
+        left
+    };
+    let right = first_chars(&site.right_context, 2);
+    let right = if cut(&right) {
+        format!("{right}{PARAGRAPH_KEY}")
+    } else {
+        right
+    };
     site.candidates
         .iter()
         .map(|c| {
@@ -459,10 +515,18 @@ fn consistency_counts(
     table: &SymbolTable,
     phrases_of_sites: &[Vec<Option<String>>],
 ) -> ConsistencyCounts {
-    // Every member stream of every group, one text each (a phrase never spans two).
+    // Every member stream of every group, one text each (a phrase never spans two), between
+    // paragraph breaks: a phrase that ends with the paragraph matches at a stream's ends.
     let documents: Vec<String> = collations
         .par_iter()
-        .flat_map_iter(|c| c.streams.iter().map(|s| table.key_text(&s.symbols)))
+        .flat_map_iter(|c| {
+            c.streams.iter().map(|s| {
+                format!(
+                    "{PARAGRAPH_KEY}{}{PARAGRAPH_KEY}",
+                    table.key_text(&s.symbols)
+                )
+            })
+        })
         .collect();
     let witness_count = collations
         .iter()
@@ -671,7 +735,7 @@ pub fn gather_sites(
                     match extension(k, &keys[i]) {
                         Some(Extension::Spaces) => c.features.spaces = true,
                         Some(Extension::Doubling) => c.features.doubles = true,
-                        Some(Extension::Adds) => c.features.adds = true,
+                        Some(Extension::Adds(kind)) => c.features.adds = Some(kind),
                         Some(Extension::AddsWords) => c.features.adds_words = true,
                         None => {}
                     }
@@ -694,7 +758,9 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
         };
         c.lm_evidence = w * f.lm.max(-cap);
         let flag = |b: bool, x: f64| if b { x } else { 0.0 };
-        c.length_evidence = flag(f.adds, params.length_prior)
+        c.length_evidence = f
+            .adds
+            .map_or(0.0, |kind| params.length_prior[kind as usize])
             + flag(f.adds_words, params.words_length_prior)
             + flag(f.doubles, params.doubled_prior)
             + flag(f.spaces, params.space_prior);
@@ -1265,26 +1331,43 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         }
         _ => "reads more plausibly in context",
     };
+    // The length evidence favours the longer or the shorter reading, by what the longer
+    // one adds; say which, and why.
     let length_phrase = |cand: &Candidate, other: &Candidate, for_it: bool| {
-        let (longer, f) = if cand.key.chars().count() > other.key.chars().count() {
-            (true, &cand.features)
+        let (longer, shorter) = if cand.key.chars().count() > other.key.chars().count() {
+            (cand, other)
         } else {
-            (false, &other.features)
+            (other, cand)
         };
-        let what = if f.spaces {
-            "a word split by a space"
+        let f = &longer.features;
+        let favours_longer = longer.length_evidence >= shorter.length_evidence;
+        let why = if f.spaces {
+            if favours_longer {
+                "words run together are likelier than a word split by a space".to_string()
+            } else {
+                "a word split by a space is likelier than words run together".to_string()
+            }
         } else if f.doubles {
-            "a doubled character"
-        } else if f.adds_words && !f.adds {
-            "dropped words are a little likelier than added ones"
+            if favours_longer {
+                "a dropped repeat is likelier than a doubled character".to_string()
+            } else {
+                "a doubled character is likelier than a dropped repeat".to_string()
+            }
+        } else if let Some(kind) = f.adds {
+            let kind = kind.name();
+            if favours_longer {
+                format!("a dropped {kind} is likelier than an added one")
+            } else {
+                format!("an added {kind} is likelier than a dropped one")
+            }
         } else {
-            "a dropped character is likelier than an added one"
+            "dropped words are a little likelier than added ones".to_string()
         };
-        match (for_it, longer, f.spaces || f.doubles) {
-            (true, true, false) => format!("longer: {what}"),
-            (true, false, _) => format!("shorter: the other reading has {what}"),
-            (true, true, true) => format!("has {what}"),
-            (false, _, _) => format!("length: {what}"),
+        let side = if favours_longer { "longer" } else { "shorter" };
+        if for_it {
+            format!("{side}: {why}")
+        } else {
+            format!("length: {why}")
         }
     };
     let glossary_phrase = |cand: &Candidate, for_it: bool| {
@@ -1373,15 +1456,17 @@ impl TrainingDoc {
     }
 }
 
-/// Number of fitted weights: LM (confusion), LM (slip), adds, doubles, spaces,
-/// consistency, votes.
-const FITTED: usize = 7;
+/// Number of fitted weights: LM (confusion), LM (slip), adds (a letter, a digit, a mark),
+/// doubles, spaces, consistency, votes.
+const FITTED: usize = 9;
 
 fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
     [
         p.lm_weight_confusion,
         p.lm_weight_slip,
-        p.length_prior,
+        p.length_prior[0],
+        p.length_prior[1],
+        p.length_prior[2],
         p.doubled_prior,
         p.space_prior,
         p.consistency_weight,
@@ -1393,11 +1478,11 @@ fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
     DecisionParams {
         lm_weight_confusion: v[0],
         lm_weight_slip: v[1],
-        length_prior: v[2],
-        doubled_prior: v[3],
-        space_prior: v[4],
-        consistency_weight: v[5],
-        vote_weight: v[6],
+        length_prior: [v[2], v[3], v[4]],
+        doubled_prior: v[5],
+        space_prior: v[6],
+        consistency_weight: v[7],
+        vote_weight: v[8],
         ..base.clone()
     }
 }
@@ -1433,11 +1518,13 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                         Some(Difference::Slip) => g[1] = f.lm.max(-params.lm_cap_slip),
                         _ => {}
                     }
-                    g[2] = flag(f.adds);
-                    g[3] = flag(f.doubles);
-                    g[4] = flag(f.spaces);
-                    g[5] = f.consistency;
-                    g[6] = v;
+                    if let Some(kind) = f.adds {
+                        g[2 + kind as usize] = 1.0;
+                    }
+                    g[5] = flag(f.doubles);
+                    g[6] = flag(f.spaces);
+                    g[7] = f.consistency;
+                    g[8] = v;
                     let offset = lm_other(f, params)
                         + c.layout_evidence
                         + c.glossary_evidence

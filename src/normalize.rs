@@ -17,6 +17,8 @@ pub type Symbol = u32;
 pub const SPACE: Symbol = ' ' as Symbol;
 /// A paragraph break inside a merged block (U+2029 PARAGRAPH SEPARATOR).
 pub const PARAGRAPH: Symbol = '\u{2029}' as Symbol;
+/// The key text of a paragraph break.
+pub const PARAGRAPH_KEY: char = '\n';
 const FIRST_INTERNED: Symbol = 0x11_0000;
 
 /// Folded keys longer than one character, shared by all witnesses of one run.
@@ -66,7 +68,7 @@ impl SymbolTable {
     /// Append the folded key of `symbol` to `out`.
     pub fn push_key(&self, symbol: Symbol, out: &mut String) {
         if symbol == PARAGRAPH {
-            out.push('\n');
+            out.push(PARAGRAPH_KEY);
         } else if symbol >= FIRST_INTERNED {
             out.push_str(&self.keys[(symbol - FIRST_INTERNED) as usize]);
         } else if let Some(c) = char::from_u32(symbol) {

@@ -428,6 +428,43 @@ fn other_occurrences_of_a_phrase_count() {
     }
 }
 
+#[test]
+fn a_number_at_a_paragraph_end_is_not_confirmed_by_longer_numbers() {
+    // Witness b drops the 3 of the heading "Article 13". "Article 1" followed by the end of
+    // the paragraph occurs nowhere else; "Article 1" followed by another digit does, in both
+    // witnesses, and must not count as another occurrence of the shorter reading.
+    let body = [
+        "Everyone has the right to take part in the government of his country.",
+        "Everyone has the right to freedom of movement and residence within the borders.",
+        "Everyone has the right to seek and to enjoy in other countries asylum from persecution.",
+        "Everyone has the right to a nationality, and no one shall be deprived of it.",
+        "Men and women of full age have the right to marry and to found a family.",
+    ];
+    let text = |thirteen: &str| {
+        body.iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let number = if i == 1 {
+                    thirteen.to_string()
+                } else {
+                    (12 + i).to_string()
+                };
+                format!("Article {number}\n\n{p}\n\n")
+            })
+            .collect::<String>()
+    };
+    let (a, b) = (text("13"), text("1"));
+    for ws in [
+        [witness_from("a", &a), witness_from("b", &b)],
+        [witness_from("b", &b), witness_from("a", &a)],
+    ] {
+        let r = reconcile(&ws, &Options::default()).unwrap();
+        let site = &r.report.sites[0];
+        assert_eq!(site.chosen, "3", "{}", site.reason);
+        assert!(!site.reason.contains("occurs elsewhere"), "{}", site.reason);
+    }
+}
+
 /// Calibration of the check set, per script: confidence bins, sites, mean confidence,
 /// accuracy.
 fn print_calibration(name: &str, docs: &[TrainingDoc], params: &DecisionParams) {
@@ -478,7 +515,6 @@ fn rust_fields(p: &DecisionParams) -> String {
         ("lm_weight_slip", p.lm_weight_slip),
         ("lm_cap_confusion", p.lm_cap_confusion),
         ("lm_cap_slip", p.lm_cap_slip),
-        ("length_prior", p.length_prior),
         ("doubled_prior", p.doubled_prior),
         ("space_prior", p.space_prior),
         ("consistency_weight", p.consistency_weight),
@@ -486,6 +522,7 @@ fn rust_fields(p: &DecisionParams) -> String {
     ] {
         out += &format!("{name}: {v:.2},\n");
     }
+    out += &format!("length_prior: [{}],\n", list(&p.length_prior, 2));
     out += &format!(
         "none_bias: [[{}], [{}]],\ncalibration: [\n",
         list(&p.none_bias[0], 2),
