@@ -198,14 +198,16 @@ fn excerpt(text: &str, n: usize) -> String {
 
 /// Training texts: Debian manuals and two public-domain books, one Chinese, one English
 /// (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the benchmark.
-const TRAINING_TEXTS: [&str; 7] = [
+const TRAINING_TEXTS: [&str; 9] = [
     "bench/texts/train/zh_debian_handbook.txt",
     "bench/texts/train/zh_debian_install_guide.txt",
     "bench/texts/train/zh_lu_xun_call_to_arms.txt",
+    "bench/texts/train/zh_government_work_reports.txt",
     "bench/texts/train/en_debian_handbook.txt",
     "bench/texts/train/en_debian_policy.txt",
     "bench/texts/train/en_debian_developers_reference.txt",
     "bench/texts/train/en_alice.txt",
+    "bench/texts/train/en_state_of_the_union_1961.txt",
 ];
 
 /// Training configurations: witness error rates.
@@ -524,7 +526,7 @@ fn rust_fields(p: &DecisionParams) -> String {
     }
     out += &format!("length_prior: [{}],\n", list(&p.length_prior, 2));
     out += &format!(
-        "none_bias: [[{}], [{}]],\ncalibration: [\n",
+        "none_bias: [\n    [{}],\n    [{}],\n],\ncalibration: [\n",
         list(&p.none_bias[0], 2),
         list(&p.none_bias[1], 2)
     );

