@@ -15,10 +15,9 @@
 //!   the readings are different words, a wrong witness often writes a fluent near-synonym,
 //!   and the language model stays a capped tiebreaker;
 //! * *length and slips*: a reading that only adds characters to another (a dropped
-//!   character is likelier than an added one; how much likelier depends on what the
-//!   character is: a letter or ideograph, a digit, or a punctuation mark, which specks on
-//!   a page add), one that only doubles a character of another, one that only adds spaces
-//!   to another (a split word);
+//!   character is likelier than an added one; how much likelier is fitted per kind of
+//!   character: a letter or ideograph, a digit, a punctuation mark), one that only doubles
+//!   a character of another, one that only adds spaces to another (a split word);
 //! * *consistency*: how often the reading, with two symbols of context on each side, occurs
 //!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`; none where the
 //!   readings differ in length by more than three symbols: a much shorter phrase occurs
@@ -71,8 +70,10 @@ pub struct DecisionParams {
     /// Log-odds of a reading that only adds one (non-space, non-doubling) character to
     /// another, by what that character is (`AddedChar`): a letter or ideograph, a digit, a
     /// punctuation mark or other symbol. A dropped character is likelier than an added one,
-    /// but noise adds marks (specks) far more often than digits, and the language model
-    /// judges letters and ideographs but not digits or marks.
+    /// by how much depends on the kind: noise adds some kinds (specks read as marks) more
+    /// than others, and the language model judges letters and ideographs, not digits or
+    /// marks, so the prior weighs alone there. Each is fitted (digits are rare in the
+    /// training texts, and the fit's ridge keeps their weight small).
     pub length_prior: [f64; 3],
     /// Log-odds of a reading that only adds several characters to another. Not fitted
     /// (simulated noise rarely drops whole words; real witnesses both skip and add words):
@@ -145,40 +146,40 @@ impl Default for DecisionParams {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         DecisionParams {
-            lm_weight_confusion: 1.17,
-            lm_weight_slip: 0.78,
+            lm_weight_confusion: 1.14,
+            lm_weight_slip: 0.79,
             lm_weight_other: 0.1,
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.83, 0.83, 0.83],
+            length_prior: [0.71, 0.27, 0.72],
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.22,
-            space_prior: 0.37,
-            consistency_weight: 1.42,
+            space_prior: 0.48,
+            consistency_weight: 1.90,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.09,
+            vote_weight: 1.08,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.78, -0.10, 3.78], [-1.96, 0.89, 4.27]],
+            none_bias: [[-0.84, -0.28, 3.76], [-2.01, 0.88, 4.28]],
             calibration: [
                 [
-                    -0.620, 1.221, 0.167, -0.096, 2.345, -0.678, -0.356, -0.441, -0.783, -0.333,
-                    0.107, -1.186, 1.344, -0.053, -0.016, 0.394,
+                    -0.512, 1.415, 0.152, -0.063, 2.128, -0.858, -0.540, -0.538, 0.190, -0.309,
+                    0.171, -1.223, 1.376, -0.046, -0.008, 0.429,
                 ],
                 [
-                    -0.358, 0.837, 0.086, 0.697, 1.091, 0.012, -0.233, 0.284, 0.341, 0.366, 0.171,
-                    -1.349, 0.631, 0.422, -0.201, 0.653,
+                    -0.312, 0.873, 0.103, 0.761, 1.011, -0.026, -0.282, 0.338, 0.239, 0.282, 0.111,
+                    -1.413, 0.622, 0.496, -0.195, 0.694,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.034, 0.034, 0.057, 0.086, 0.123, 0.216, 0.318, 0.414, 0.458, 0.537,
-                    0.586, 0.647, 0.674, 0.704, 0.756, 0.794, 0.837, 0.900, 0.951, 0.996,
+                    0.000, 0.027, 0.027, 0.072, 0.089, 0.130, 0.227, 0.328, 0.414, 0.450, 0.527,
+                    0.589, 0.651, 0.678, 0.703, 0.762, 0.797, 0.837, 0.897, 0.953, 0.997,
                 ],
                 [
-                    0.013, 0.043, 0.050, 0.083, 0.150, 0.218, 0.298, 0.338, 0.379, 0.463, 0.564,
-                    0.613, 0.619, 0.661, 0.711, 0.752, 0.812, 0.840, 0.890, 0.948, 0.998,
+                    0.012, 0.034, 0.055, 0.094, 0.166, 0.239, 0.309, 0.340, 0.380, 0.452, 0.531,
+                    0.577, 0.641, 0.673, 0.710, 0.756, 0.796, 0.837, 0.889, 0.954, 0.998,
                 ],
             ],
         }

@@ -526,7 +526,7 @@ fn rust_fields(p: &DecisionParams) -> String {
     }
     out += &format!("length_prior: [{}],\n", list(&p.length_prior, 2));
     out += &format!(
-        "none_bias: [\n    [{}],\n    [{}],\n],\ncalibration: [\n",
+        "none_bias: [[{}], [{}]],\ncalibration: [\n",
         list(&p.none_bias[0], 2),
         list(&p.none_bias[1], 2)
     );
