@@ -196,8 +196,9 @@ fn excerpt(text: &str, n: usize) -> String {
     out
 }
 
-/// Training texts: Debian manuals and two public-domain books, one Chinese, one English
-/// (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the benchmark.
+/// Training texts: Debian manuals, two public-domain books and two official reports, Chinese
+/// and English (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the
+/// benchmark.
 const TRAINING_TEXTS: [&str; 9] = [
     "bench/texts/train/zh_debian_handbook.txt",
     "bench/texts/train/zh_debian_install_guide.txt",
