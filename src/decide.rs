@@ -18,10 +18,10 @@
 //!   character is likelier than an added one; how much likelier is fitted per kind of
 //!   character: a letter or ideograph, a digit, a punctuation mark), one that only doubles
 //!   a character of another, one that only adds spaces to another (a split word);
-//! * *consistency*: how often the reading, with two symbols of context on each side, occurs
-//!   elsewhere in the documents (`ln(1 + other occurrences / witnesses)`; none where the
-//!   readings differ in length by more than three symbols: a much shorter phrase occurs
-//!   by chance far more often);
+//! * *consistency*: how often the reading, with two characters of context on each side (a
+//!   paragraph break where the paragraph ends sooner), occurs elsewhere in the documents
+//!   (`ln(1 + other occurrences / witnesses)`; none where the readings differ in length by
+//!   more than three symbols: a much shorter phrase occurs by chance far more often);
 //! * *glossary*: the reading (in its context) contains a term of the user's glossary that
 //!   a rival reading lacks: a fixed likelihood ratio of 50;
 //! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
@@ -153,7 +153,7 @@ impl Default for DecisionParams {
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.72, 0.90, 0.83],
+            length_prior: [0.72, 0.90, 0.84],
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.22,
             space_prior: 0.48,
@@ -162,25 +162,25 @@ impl Default for DecisionParams {
             vote_weight: 1.08,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.84, -0.29, 3.76], [-2.01, 0.88, 4.28]],
+            none_bias: [[-0.82, -0.30, 3.76], [-2.01, 0.88, 4.29]],
             calibration: [
                 [
-                    -0.519, 1.397, 0.150, -0.051, 2.157, -0.847, -0.530, -0.574, 0.195, -0.301,
-                    0.175, -1.224, 1.367, -0.043, -0.006, 0.429,
+                    -0.543, 1.374, 0.151, -0.068, 2.189, -0.820, -0.502, -0.555, 0.220, -0.304,
+                    0.178, -1.222, 1.380, -0.029, -0.021, 0.424,
                 ],
                 [
-                    -0.313, 0.870, 0.103, 0.772, 1.028, -0.024, -0.282, 0.303, 0.237, 0.283, 0.108,
-                    -1.417, 0.602, 0.498, -0.196, 0.694,
+                    -0.314, 0.869, 0.104, 0.763, 1.031, -0.023, -0.280, 0.299, 0.237, 0.279, 0.107,
+                    -1.417, 0.610, 0.498, -0.202, 0.694,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.028, 0.028, 0.074, 0.090, 0.129, 0.227, 0.325, 0.415, 0.451, 0.525,
-                    0.592, 0.654, 0.677, 0.701, 0.764, 0.797, 0.833, 0.899, 0.953, 0.997,
+                    0.000, 0.028, 0.028, 0.074, 0.092, 0.127, 0.228, 0.325, 0.414, 0.452, 0.528,
+                    0.592, 0.654, 0.678, 0.702, 0.763, 0.796, 0.832, 0.898, 0.953, 0.997,
                 ],
                 [
-                    0.013, 0.034, 0.055, 0.095, 0.168, 0.238, 0.308, 0.340, 0.381, 0.459, 0.528,
-                    0.581, 0.634, 0.676, 0.710, 0.759, 0.793, 0.837, 0.888, 0.954, 0.998,
+                    0.012, 0.034, 0.055, 0.095, 0.167, 0.239, 0.309, 0.340, 0.381, 0.458, 0.527,
+                    0.582, 0.634, 0.676, 0.711, 0.759, 0.793, 0.837, 0.888, 0.954, 0.998,
                 ],
             ],
         }
@@ -250,6 +250,9 @@ pub struct Site {
     pub layout_only: bool,
     pub left_context: String,
     pub right_context: String,
+    /// Whether the left and the right context stop at a paragraph break or the edge of the
+    /// document (rather than at their length).
+    pub context_cut: [bool; 2],
     /// Candidates sorted by key.
     pub candidates: Vec<Candidate>,
     /// Posterior probability of each candidate.
@@ -269,7 +272,7 @@ impl Site {
         format!(
             "{}{}{}",
             self.left_context,
-            self.candidates[k].key.replace('\n', ""),
+            self.candidates[k].key.replace(PARAGRAPH_KEY, ""),
             self.right_context
         )
     }
@@ -298,14 +301,15 @@ pub struct Decisions {
 }
 
 /// Context text next to a segment: agreed text, or at an earlier site the reading of the
-/// group's longest member; it stops at a paragraph break.
+/// group's longest member; it stops at a paragraph break. With it, whether it stopped there
+/// or at the edge of the document before reaching `len` symbols.
 fn context(
     collation: &Collation,
     table: &SymbolTable,
     segment: usize,
     len: usize,
     before: bool,
-) -> String {
+) -> (String, bool) {
     // The collation's pivot: the longest member, chosen independently of witness order.
     let longest = crate::collate::pivot(&collation.streams);
     let stream = &collation.streams[longest].symbols;
@@ -334,10 +338,11 @@ fn context(
             symbols.push(s);
         }
     }
+    let cut = symbols.len() < len;
     if before {
         symbols.reverse();
     }
-    table.key_text(&symbols)
+    (table.key_text(&symbols), cut)
 }
 
 /// Is `short` a proper subsequence of `long`?
@@ -353,7 +358,8 @@ fn extension(short: &str, long: &str) -> Option<Extension> {
         return None;
     }
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    if squeeze(short) == squeeze(long) {
+    let (squeezed_long, squeezed_short) = (squeeze(long), squeeze(short));
+    if squeezed_short == squeezed_long {
         return Some(Extension::Spaces);
     }
     let l: Vec<char> = long.chars().collect();
@@ -369,12 +375,11 @@ fn extension(short: &str, long: &str) -> Option<Extension> {
             }
         }
     }
-    let (long, short) = (squeeze(long), squeeze(short));
-    if long.chars().count() == short.chars().count() + 1 {
+    if squeezed_long.chars().count() == squeezed_short.chars().count() + 1 {
         // The added character: the first where the two part (or the last).
-        let added = long
+        let added = squeezed_long
             .chars()
-            .zip(short.chars().map(Some).chain([None]))
+            .zip(squeezed_short.chars().map(Some).chain([None]))
             .find(|(l, s)| Some(*l) != *s)
             .map_or(' ', |(l, _)| l);
         Some(Extension::Adds(AddedChar::of(added)))
@@ -468,8 +473,8 @@ fn first_chars(s: &str, n: usize) -> String {
 }
 
 /// The phrase whose other occurrences count as consistency evidence for each candidate of a
-/// text site: the reading with two symbols of context on each side. Where a paragraph (or
-/// the document) ends within those two symbols, the phrase ends with a paragraph break, so
+/// text site: the reading with two characters of context on each side. Where a paragraph (or
+/// the document) ends within those two characters, the phrase ends with a paragraph break, so
 /// that it only matches where the text ends there too: "Article 1" at the end of a heading
 /// is not confirmed by "Article 12", nor a dropped digit by every longer number that starts
 /// like it. None where the readings differ a lot in length: phrases of very different
@@ -482,17 +487,17 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
         .collect();
     let lengths_differ_much =
         lengths.iter().max().unwrap_or(&0) - lengths.iter().min().unwrap_or(&0) > 3;
-    // A context shorter than two characters stopped at a paragraph break or the end of the
-    // document (contexts are `DecisionParams::context` ≥ 2 symbols long otherwise).
-    let cut = |context: &str| context.chars().count() < 2;
+    // The break is part of the phrase where its two characters of context reach it.
+    let reaches_break =
+        |context: &str, side: usize| site.context_cut[side] && context.chars().count() < 2;
     let left = last_chars(&site.left_context, 2);
-    let left = if cut(&left) {
+    let left = if reaches_break(&left, 0) {
         format!("{PARAGRAPH_KEY}{left}")
     } else {
         left
     };
     let right = first_chars(&site.right_context, 2);
-    let right = if cut(&right) {
+    let right = if reaches_break(&right, 1) {
         format!("{right}{PARAGRAPH_KEY}")
     } else {
         right
@@ -500,7 +505,8 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
     site.candidates
         .iter()
         .map(|c| {
-            (!lengths_differ_much).then(|| format!("{left}{}{right}", c.key.replace('\n', "")))
+            (!lengths_differ_much)
+                .then(|| format!("{left}{}{right}", c.key.replace(PARAGRAPH_KEY, "")))
         })
         .collect()
 }
@@ -667,16 +673,19 @@ pub fn gather_sites(
                     ..c.clone()
                 })
                 .collect();
-            let text_of = |k: &str| k.replace('\n', "");
+            let text_of = |k: &str| k.replace(PARAGRAPH_KEY, "");
             let layout_only = candidates
                 .iter()
                 .all(|c| text_of(&c.key) == text_of(&candidates[0].key));
+            let (left_context, left_cut) = context(collation, table, si, params.context, true);
+            let (right_context, right_cut) = context(collation, table, si, params.context, false);
             sites.push(Site {
                 group: g,
                 segment: si,
                 layout_only,
-                left_context: context(collation, table, si, params.context, true),
-                right_context: context(collation, table, si, params.context, false),
+                left_context,
+                right_context,
+                context_cut: [left_cut, right_cut],
                 candidates,
                 posterior: Vec::new(),
                 chosen: 0,
@@ -719,7 +728,7 @@ pub fn gather_sites(
         let keys: Vec<String> = site
             .candidates
             .iter()
-            .map(|c| c.key.replace('\n', ""))
+            .map(|c| c.key.replace(PARAGRAPH_KEY, ""))
             .collect();
         if site.layout_only {
             let explicit = |c: &Candidate| c.witnesses.iter().any(|&w| explicit_paragraphs[w]);
@@ -1333,43 +1342,58 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         }
         _ => "reads more plausibly in context",
     };
-    // The length evidence favours the longer or the shorter reading, by what the longer
-    // one adds; say which, and why.
-    let length_phrase = |cand: &Candidate, other: &Candidate, for_it: bool| {
-        let (longer, shorter) = if cand.key.chars().count() > other.key.chars().count() {
-            (cand, other)
-        } else {
-            (other, cand)
+    // The length evidence comes from a candidate's own flag (it adds a character, a space or
+    // words to some other reading, or doubles one of its characters): say whose and why,
+    // whichever candidate it was measured against.
+    let length_flag = |cand: &Candidate| {
+        let f = &cand.features;
+        let favours = cand.length_evidence > 0.0;
+        let lean = |likelier: &str, unlikelier: &str| {
+            if favours {
+                format!("{likelier} is likelier than {unlikelier}")
+            } else {
+                format!("{unlikelier} is likelier than {likelier}")
+            }
         };
-        let f = &longer.features;
-        let favours_longer = longer.length_evidence >= shorter.length_evidence;
-        let why = if f.spaces {
-            if favours_longer {
-                "words run together are likelier than a word split by a space".to_string()
-            } else {
-                "a word split by a space is likelier than words run together".to_string()
-            }
+        if f.spaces {
+            format!(
+                "adds a space to another reading ({})",
+                lean("a dropped space", "an added one")
+            )
         } else if f.doubles {
-            if favours_longer {
-                "a dropped repeat is likelier than a doubled character".to_string()
-            } else {
-                "a doubled character is likelier than a dropped repeat".to_string()
-            }
+            format!(
+                "doubles a character of another reading ({})",
+                lean("a dropped repeat", "a doubled character")
+            )
         } else if let Some(kind) = f.adds {
             let kind = kind.name();
-            if favours_longer {
-                format!("a dropped {kind} is likelier than an added one")
-            } else {
-                format!("an added {kind} is likelier than a dropped one")
-            }
+            format!(
+                "adds a {kind} to another reading ({})",
+                lean(&format!("a dropped {kind}"), "an added one")
+            )
         } else {
-            "dropped words are a little likelier than added ones".to_string()
+            "adds words to another reading (dropped words are a little likelier than added ones)"
+                .to_string()
+        }
+    };
+    // For the chosen reading (`for_it`) or against it: the evidence is the chosen reading's
+    // own where it leans that way, otherwise the other reading's.
+    let length_phrase = |chosen: &Candidate, other: &Candidate, for_it: bool| {
+        let own = if for_it {
+            chosen.length_evidence > 0.0
+        } else {
+            chosen.length_evidence < 0.0
         };
-        let side = if favours_longer { "longer" } else { "shorter" };
-        if for_it {
-            format!("{side}: {why}")
+        let (who, cand) = if own {
+            ("it", chosen)
         } else {
-            format!("length: {why}")
+            ("the other reading", other)
+        };
+        let what = format!("{who} {}", length_flag(cand));
+        if for_it {
+            what
+        } else {
+            format!("length: {what}")
         }
     };
     let glossary_phrase = |cand: &Candidate, for_it: bool| {
@@ -1956,6 +1980,7 @@ mod tests {
             layout_only: false,
             left_context: String::new(),
             right_context: String::new(),
+            context_cut: [false; 2],
             candidates: candidates
                 .iter()
                 .enumerate()

@@ -942,6 +942,7 @@ mod tests {
             layout_only: false,
             left_context: before.into(),
             right_context: after.into(),
+            context_cut: [false; 2],
             candidates: readings
                 .iter()
                 .enumerate()

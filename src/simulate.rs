@@ -6,7 +6,8 @@
 //!
 //! * **layout** (not errors once the text is unwrapped): witness 1 has one paragraph per
 //!   line, witness 2 is hard-wrapped (40 CJK characters or 72 columns, paragraphs
-//!   indented; English words broken at line ends get a hyphen), witness 3 separates
+//!   indented; Chinese lines never break inside a number or a Latin word, English words
+//!   broken at line ends get a hyphen), witness 3 separates
 //!   paragraphs with blank lines, and so on in turn; punctuation width changes (，/, 。/.
 //!   in Chinese; NFKC folds most of them, so they cost nothing in `eval`);
 //! * **debris** (real errors): a running header (the document's first line, if at most 40 characters) dropped inside
@@ -505,7 +506,7 @@ fn slip(
     1
 }
 
-/// Hard-wrap one paragraph (already indented) at `width` display columns. Chinese text
+/// Hard-wrap one paragraph (already indented) at 80 display columns (Chinese) or 72. Chinese text
 /// breaks between any two wide characters but, as typesetting does (Unicode line breaking),
 /// not inside a run of narrow ones (a Latin word, a number, "**"), and a space at a break
 /// goes; English words that do not fit are hyphenated when long, moved to the next line
@@ -530,13 +531,15 @@ fn wrap(para: &str, chinese: bool, rng: &mut Rng) -> Vec<String> {
             };
             let unit = &chars[i..end];
             let unit_width: usize = unit.iter().map(|&c| col(c)).sum();
-            if width + unit_width > limit && width > 0 {
+            // Break before a unit that does not fit, unless the line holds only its
+            // indentation; spaces at the start of the new line go with the break.
+            if width + unit_width > limit && !line.trim().is_empty() {
                 lines.push(std::mem::take(&mut line).trim_end().to_string());
                 width = 0;
-                if unit.iter().all(|c| c.is_whitespace()) {
-                    i = end;
-                    continue;
-                }
+            }
+            if line.is_empty() && !lines.is_empty() && unit.iter().all(|c| c.is_whitespace()) {
+                i = end;
+                continue;
             }
             // A run wider than a whole line breaks where the line is full.
             for &c in unit {
@@ -780,6 +783,19 @@ mod tests {
             }
             assert_eq!(joined, para, "shift {shift}");
         }
+        // An indented paragraph that opens with a run wider than a line keeps its indent on
+        // its first line, and no line starts with a space.
+        let url = format!(
+            "　　{}见附件。{}",
+            "https://example.org/".repeat(5),
+            "统计  数据".repeat(20)
+        );
+        let lines = wrap(&url, true, &mut Rng::new(7));
+        assert!(lines[0].starts_with("　　https://"), "{lines:?}");
+        assert!(
+            lines.iter().all(|l| !l.is_empty() && !l.starts_with(' ')),
+            "{lines:?}"
+        );
     }
 
     #[test]

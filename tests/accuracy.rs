@@ -468,6 +468,29 @@ fn a_number_at_a_paragraph_end_is_not_confirmed_by_longer_numbers() {
     }
 }
 
+#[test]
+fn length_evidence_is_explained_from_the_reading_that_carries_it() {
+    // Three readings of one number: "12", "1." and "1". The length prior favours both
+    // longer readings over "1"; the explanation names what the chosen one adds, not a
+    // comparison of lengths with the runner-up (which is as long).
+    let body = "The committee met on the day set by its rules and heard the reports of the year.";
+    let texts = ["item 12", "item 1.", "item 1"].map(|item| format!("{body} See {item} below.\n"));
+    let ws: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| witness_from(&format!("w{i}"), t))
+        .collect();
+    let r = reconcile(&ws, &Options::default()).unwrap();
+    let site = &r.report.sites[0];
+    let reason = &site.reason;
+    match site.chosen.as_str() {
+        "2" => assert!(reason.contains("it adds a digit"), "{reason}"),
+        "." => assert!(reason.contains("it adds a punctuation mark"), "{reason}"),
+        other => panic!("chose {other:?}: {reason}"),
+    }
+    assert!(!reason.contains("shorter"), "{reason}");
+}
+
 /// Calibration of the check set, per script: confidence bins, sites, mean confidence,
 /// accuracy.
 fn print_calibration(name: &str, docs: &[TrainingDoc], params: &DecisionParams) {

@@ -66,7 +66,7 @@ def workreports(raw):
             continue
         content = json.loads(record)["content"]
         for block in re.split(r"\n\s*\n", content):
-            if "著作权法" in block or "Public domain" in block:
+            if block.startswith(("本作品", "注：中文维基文库", "Public domain")):
                 continue  # the Wikisource licence notes
             yield re.sub(r"\s+", " ", re.sub(r"\s*\n\s*", "", block)).strip()
 
