@@ -232,6 +232,12 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// The reading's text: its key without paragraph breaks (what the language model, the
+    /// difference classes and the consistency phrases compare).
+    fn text(&self) -> String {
+        self.key.replace(PARAGRAPH_KEY, "")
+    }
+
     fn evidence(&self) -> f64 {
         self.lm_evidence
             + self.length_evidence
@@ -272,7 +278,7 @@ impl Site {
         format!(
             "{}{}{}",
             self.left_context,
-            self.candidates[k].key.replace(PARAGRAPH_KEY, ""),
+            self.candidates[k].text(),
             self.right_context
         )
     }
@@ -504,10 +510,7 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
     };
     site.candidates
         .iter()
-        .map(|c| {
-            (!lengths_differ_much)
-                .then(|| format!("{left}{}{right}", c.key.replace(PARAGRAPH_KEY, "")))
-        })
+        .map(|c| (!lengths_differ_much).then(|| format!("{left}{}{right}", c.text())))
         .collect()
 }
 
@@ -673,10 +676,7 @@ pub fn gather_sites(
                     ..c.clone()
                 })
                 .collect();
-            let text_of = |k: &str| k.replace(PARAGRAPH_KEY, "");
-            let layout_only = candidates
-                .iter()
-                .all(|c| text_of(&c.key) == text_of(&candidates[0].key));
+            let layout_only = candidates.iter().all(|c| c.text() == candidates[0].text());
             let (left_context, left_cut) = context(collation, table, si, params.context, true);
             let (right_context, right_cut) = context(collation, table, si, params.context, false);
             sites.push(Site {
@@ -725,11 +725,7 @@ pub fn gather_sites(
         }
     }
     for site in &mut sites {
-        let keys: Vec<String> = site
-            .candidates
-            .iter()
-            .map(|c| c.key.replace(PARAGRAPH_KEY, ""))
-            .collect();
+        let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
         if site.layout_only {
             let explicit = |c: &Candidate| c.witnesses.iter().any(|&w| explicit_paragraphs[w]);
             if site.candidates.iter().any(|c| !explicit(c)) {

@@ -519,9 +519,9 @@ fn wrap(para: &str, chinese: bool, rng: &mut Rng) -> Vec<String> {
     if chinese {
         let limit = 80;
         let chars: Vec<char> = para.chars().collect();
+        let narrow_run = |c: char| !is_wide(c) && !c.is_whitespace();
         let mut i = 0;
         while i < chars.len() {
-            let narrow_run = |c: char| !is_wide(c) && !c.is_whitespace();
             let end = if narrow_run(chars[i]) {
                 (i..chars.len())
                     .find(|&j| !narrow_run(chars[j]))
