@@ -326,7 +326,9 @@ pub fn build(
                 } else {
                     round(s.none)
                 },
-                flagged: !s.layout_only && s.confidence() < min_confidence,
+                // On the confidence as reported, so that a site shown at 0.9 is not flagged
+                // below 0.9.
+                flagged: !s.layout_only && round(s.confidence()) < min_confidence,
                 reason: s.reason.clone(),
             }
         })
