@@ -312,32 +312,73 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
     }
 }
 
-/// The reading that has, in every column of variant segment `segment`, what a strict
-/// majority of the members read there: with three or more members whose errors fall in
-/// different columns ("xBC", "AyC", "ABz"), the right reading "ABC" that no member has
-/// whole. As (member, range) pieces, one per column, each from the first member in
-/// `preference` that reads the majority there. None with fewer than three members or where
-/// some column has no strict majority.
-pub fn column_majority(
-    collation: &Collation,
-    segment: usize,
-    preference: &[usize],
-) -> Option<Vec<(usize, Range<usize>)>> {
+/// At most this many columns in which two members differ are combined (`combined_readings`):
+/// 2^d - 2 readings for d columns, and a wider disagreement is a rewrite more often than
+/// separate errors.
+const MOST_COMBINED_COLUMNS: usize = 3;
+
+/// Readings of variant segment `segment` that no member has whole but that are pieced
+/// together from the members' columns, as what each reads in every column:
+/// - with three or more members, the column majority: where their errors fall in different
+///   columns ("xBC", "AyC", "ABz"), the right reading "ABC" has, in every column, what a
+///   strict majority reads there (none where some column has no strict majority);
+/// - with two members, every mix of their columns: where both erred, in different columns
+///   ("xBC", "ABz"), one mix is right ("ABC"), and only the evidence can say which. Only
+///   where they differ in 2 to `MOST_COMBINED_COLUMNS` columns, none of them a paragraph
+///   break (layout is decided on its own), and not by a transposition (below); `decide`
+///   also leaves out the mixes of two readings that differ by one known confusion.
+pub fn combined_readings(collation: &Collation, segment: usize) -> Vec<Vec<&[Symbol]>> {
     let Segment::Variant { columns, .. } = &collation.segments[segment] else {
-        return None;
+        return Vec::new();
     };
     let members = columns.len();
-    if members < 3 {
-        return None;
-    }
     let read = |m: usize, j: usize| &collation.streams[m].symbols[columns[m][j].clone()];
-    (0..columns[0].len())
-        .map(|j| {
-            preference
-                .iter()
-                .copied()
-                .find(|&m| 2 * (0..members).filter(|&o| read(o, j) == read(m, j)).count() > members)
-                .map(|m| (m, columns[m][j].clone()))
+    let width = columns[0].len();
+    if members >= 3 {
+        let majority: Option<Vec<&[Symbol]>> = (0..width)
+            .map(|j| {
+                (0..members)
+                    .find(|&m| {
+                        2 * (0..members).filter(|&o| read(o, j) == read(m, j)).count() > members
+                    })
+                    .map(|m| read(m, j))
+            })
+            .collect();
+        return majority.into_iter().collect();
+    }
+    if members < 2 {
+        return Vec::new();
+    }
+    let differing: Vec<usize> = (0..width).filter(|&j| read(0, j) != read(1, j)).collect();
+    let breaks = differing
+        .iter()
+        .any(|&j| read(0, j).contains(&PARAGRAPH) || read(1, j).contains(&PARAGRAPH));
+    // A transposition ("所需"/"需所" cut as 所|- 需|需 -|所) is one error whose pieces mean
+    // nothing apart: where what one member alone reads in some column the other alone reads
+    // in another, a text moved, and its mixes would only drop or double it.
+    let alone = |m: usize| {
+        differing
+            .iter()
+            .filter(move |&&j| read(1 - m, j).is_empty())
+            .map(move |&j| read(m, j))
+    };
+    let moved = alone(0).any(|a| alone(1).any(|b| a == b));
+    if differing.len() < 2 || differing.len() > MOST_COMBINED_COLUMNS || breaks || moved {
+        return Vec::new();
+    }
+    // Mask bit i set: differing column i from the second member. 0 and all bits set are the
+    // members' own readings.
+    (1..(1u32 << differing.len()) - 1)
+        .map(|mask| {
+            (0..width)
+                .map(|j| {
+                    let second = differing
+                        .iter()
+                        .position(|&d| d == j)
+                        .is_some_and(|i| mask & (1 << i) != 0);
+                    read(usize::from(second), j)
+                })
+                .collect()
         })
         .collect()
 }
@@ -424,23 +465,23 @@ mod tests {
         assert_eq!(v, vec![vec!["甲乙".to_string(), "乙丙".to_string()]]);
     }
 
-    /// The column majority of the first variant segment of `texts` collated, as text, with
-    /// the members preferred in `preference` order; and the member each piece comes from.
-    fn majority(texts: &[&str], preference: &[usize]) -> Option<(String, Vec<usize>)> {
+    /// The combined readings of the first variant segment of `texts` collated, as text.
+    fn combined(texts: &[&str]) -> Vec<String> {
         let mut table = SymbolTable::default();
         let blocks: Vec<Vec<Block>> = texts.iter().map(|t| segment(&mut table, t).1).collect();
         let groups = pair_blocks(&blocks);
         let c = collate(&groups[0], &blocks);
-        let at = c
+        let Some(at) = c
             .segments
             .iter()
-            .position(|s| matches!(s, Segment::Variant { .. }))?;
-        let pieces = column_majority(&c, at, preference)?;
-        let text = pieces
+            .position(|s| matches!(s, Segment::Variant { .. }))
+        else {
+            return Vec::new();
+        };
+        combined_readings(&c, at)
             .iter()
-            .map(|(m, r)| table.key_text(&c.streams[*m].symbols[r.clone()]))
-            .collect();
-        Some((text, pieces.iter().map(|(m, _)| *m).collect()))
+            .map(|cells| table.key_text(&cells.concat()))
+            .collect()
     }
 
     #[test]
@@ -450,13 +491,7 @@ mod tests {
             "人民法院依法审理各类案件，促近社会公平正义。",
             "人民法院依法审理各类案件，促进杜会公平正义。",
         ];
-        let (text, from) = majority(&texts, &[0, 1, 2]).unwrap();
-        assert_eq!(text, "促进社");
-        // Each column from the first preferred member that reads the majority there.
-        assert_eq!(from, vec![1, 0, 0]);
-        let (text, from) = majority(&texts, &[2, 1, 0]).unwrap();
-        assert_eq!(text, "促进社");
-        assert_eq!(from, vec![2, 2, 1]);
+        assert_eq!(combined(&texts), vec!["促进社".to_string()]);
     }
 
     #[test]
@@ -467,13 +502,27 @@ mod tests {
             "人民法院依法审理各类案件，足进社会公平正义。",
             "人民法院依法审理各类案件，促进杜会公平正义。",
         ];
-        assert_eq!(majority(&three_ways, &[0, 1, 2]), None);
-        // Two members never have one: a tie is not a majority.
+        assert!(combined(&three_ways).is_empty());
+    }
+
+    #[test]
+    fn two_members_are_mixed_column_by_column() {
         let two = [
             "人民法院依法审理各类案件，捉进社会公平正义。",
             "人民法院依法审理各类案件，促近社会公平正义。",
         ];
-        assert_eq!(majority(&two, &[0, 1]), None);
+        let mut mixes = combined(&two);
+        mixes.sort();
+        assert_eq!(mixes, vec!["促进".to_string(), "捉近".to_string()]);
+        // Three differing columns (an agreeing space among them): six mixes.
+        let close = ["the statns af it", "the statu5 of it"];
+        assert_eq!(combined(&close).len(), 6, "{:?}", combined(&close));
+        // A transposition has no mixes; one differing column has nothing to mix, four are a
+        // rewrite.
+        assert!(combined(&["the statue of", "the sattue of"]).is_empty());
+        assert!(combined(&["审理所需材料", "审理需所材料"]).is_empty());
+        assert!(combined(&["a cat sat", "a bat sat"]).is_empty());
+        assert!(combined(&["a cold day", "a warm day"]).is_empty());
     }
 
     #[test]

@@ -84,6 +84,10 @@ pub struct DecisionParams {
     pub doubled_prior: f64,
     /// Log-odds of a reading that only adds spaces to another.
     pub space_prior: f64,
+    /// Log-odds of a mix of two witnesses' readings (`collate::combined_readings`): right
+    /// only where both erred, which the votes already count; this corrects for how often
+    /// the language model and the length prior favour a mix that is wrong.
+    pub mix_prior: f64,
     /// Weight of the consistency feature.
     pub consistency_weight: f64,
     /// Log-odds of a reading containing a glossary term its rival lacks (not fitted: ln 50).
@@ -148,39 +152,40 @@ impl Default for DecisionParams {
     fn default() -> Self {
         DecisionParams {
             lm_weight_confusion: 1.14,
-            lm_weight_slip: 0.79,
+            lm_weight_slip: 0.77,
             lm_weight_other: 0.1,
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.72, 0.90, 0.84],
+            length_prior: [0.68, 0.84, 0.76],
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.22,
-            space_prior: 0.48,
-            consistency_weight: 1.92,
+            doubled_prior: -0.43,
+            space_prior: 0.33,
+            mix_prior: -0.32,
+            consistency_weight: 2.01,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.08,
+            vote_weight: 1.04,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.82, -0.30, 3.76], [-2.01, 0.88, 4.29]],
+            none_bias: [[-0.60, 0.20, 2.87], [-1.49, 0.49, 3.20]],
             calibration: [
                 [
-                    -0.543, 1.374, 0.151, -0.068, 2.189, -0.820, -0.502, -0.555, 0.220, -0.304,
-                    0.178, -1.222, 1.380, -0.029, -0.021, 0.424,
+                    -0.215, 1.377, 0.129, -0.075, 1.948, -0.752, -0.500, -0.557, 0.185, -0.346,
+                    0.131, -1.234, 1.279, -0.125, 0.015, 0.482, 0.726, 1.395,
                 ],
                 [
-                    -0.314, 0.869, 0.104, 0.763, 1.031, -0.023, -0.280, 0.299, 0.237, 0.279, 0.107,
-                    -1.417, 0.610, 0.498, -0.202, 0.694,
+                    -0.325, 1.344, 0.058, 0.529, 0.644, -0.419, -0.725, -0.223, -0.258, 0.458,
+                    0.219, -0.959, 0.509, 0.337, -0.227, 0.842, 0.067, 0.972,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.028, 0.028, 0.074, 0.092, 0.127, 0.228, 0.325, 0.414, 0.452, 0.528,
-                    0.592, 0.654, 0.678, 0.702, 0.763, 0.796, 0.832, 0.898, 0.953, 0.997,
+                    0.000, 0.047, 0.072, 0.123, 0.198, 0.216, 0.244, 0.278, 0.370, 0.460, 0.507,
+                    0.571, 0.626, 0.649, 0.711, 0.773, 0.809, 0.839, 0.898, 0.953, 0.997,
                 ],
                 [
-                    0.012, 0.034, 0.055, 0.095, 0.167, 0.239, 0.309, 0.340, 0.381, 0.458, 0.527,
-                    0.582, 0.634, 0.676, 0.711, 0.759, 0.793, 0.837, 0.888, 0.954, 0.998,
+                    0.000, 0.032, 0.052, 0.104, 0.145, 0.178, 0.222, 0.291, 0.373, 0.451, 0.533,
+                    0.602, 0.625, 0.664, 0.742, 0.775, 0.799, 0.860, 0.881, 0.951, 0.998,
                 ],
             ],
         }
@@ -208,6 +213,8 @@ pub struct Features {
     pub glossary_term: Option<String>,
     /// Read by a witness with explicit paragraphs, at a paragraph-break site.
     pub explicit_layout: bool,
+    /// A mix of two witnesses' readings that neither reads whole.
+    pub mixed: bool,
 }
 
 /// One reading at a site.
@@ -215,12 +222,15 @@ pub struct Features {
 pub struct Candidate {
     /// Folded text of the reading (paragraph breaks as "\n").
     pub key: String,
-    /// Witnesses (indices) that read it; none for the column majority that no witness
-    /// reads whole.
+    /// Witnesses (indices) that read it; none for a combined reading that no witness reads
+    /// whole (`collate::combined_readings`).
     pub witnesses: Vec<usize>,
+    /// For a combined reading, what it reads in each column of its site, so that its
+    /// surface can be pieced together from the witnesses; empty otherwise.
+    pub columns: Vec<Vec<Symbol>>,
     /// For each candidate of the site, how many errors a witness reading this makes if that
-    /// candidate is right: 0 for itself; at a site with a column-majority candidate, the
-    /// number of alignment columns in which the two differ; elsewhere 1.
+    /// candidate is right: 0 for itself; at a site with a combined reading, the number of
+    /// alignment columns in which the two differ; elsewhere 1.
     pub columns_apart: Vec<f64>,
     pub features: Features,
     /// Evidence for it, in nats, by source (from the features and the parameters).
@@ -229,6 +239,7 @@ pub struct Candidate {
     pub layout_evidence: f64,
     pub consistency_evidence: f64,
     pub glossary_evidence: f64,
+    pub mix_evidence: f64,
 }
 
 impl Candidate {
@@ -244,6 +255,7 @@ impl Candidate {
             + self.layout_evidence
             + self.consistency_evidence
             + self.glossary_evidence
+            + self.mix_evidence
     }
 }
 
@@ -606,6 +618,7 @@ pub fn gather_sites(
             let new_candidate = |key: String, witnesses: Vec<usize>| Candidate {
                 key,
                 witnesses,
+                columns: Vec::new(),
                 columns_apart: Vec::new(),
                 features: Features::default(),
                 lm_evidence: 0.0,
@@ -613,6 +626,7 @@ pub fn gather_sites(
                 layout_evidence: 0.0,
                 consistency_evidence: 0.0,
                 glossary_evidence: 0.0,
+                mix_evidence: 0.0,
             };
             // Each candidate with what each of its members reads in every column.
             type Cells<'a> = Vec<&'a [Symbol]>;
@@ -629,19 +643,30 @@ pub fn gather_sites(
                     None => read.push((new_candidate(key, vec![w]), vec![cells])),
                 }
             }
-            // Where the witnesses err in different columns, what most read in each column is
-            // a candidate too, and only there do errors count per column: elsewhere a
-            // differing reading is one error however long it is, since a witness that
-            // rewrites a phrase makes one mistake, not one per character. At a
-            // paragraph-break disagreement the same holds: each break most witnesses have
-            // is kept.
-            let members: Vec<usize> = (0..ranges.len()).collect();
+            // Where the witnesses err in different columns, readings pieced together from
+            // their columns are candidates too (the column majority, or with two witnesses
+            // every mix), and only there do errors count per column: elsewhere a differing
+            // reading is one error however long it is, since a witness that rewrites a
+            // phrase makes one mistake, not one per character. At a paragraph-break
+            // disagreement the same holds: each break most witnesses have is kept.
             let mut per_column = false;
-            if let Some(pieces) = crate::collate::column_majority(collation, si, &members) {
-                let cells: Cells = pieces.iter().map(|(m, r)| symbols(*m, r)).collect();
+            // Two readings that differ by one known confusion ("ri" for "n", "cl" for "d")
+            // differ by one error whose pieces mean nothing apart: no mixes (as for a
+            // transposition, which `combined_readings` itself leaves alone).
+            let one_confusion = matches!(read.as_slice(), [(a, _), (b, _)]
+                if difference(&a.key, &b.key) == Difference::Confusion);
+            let combined = if one_confusion {
+                Vec::new()
+            } else {
+                crate::collate::combined_readings(collation, si)
+            };
+            for cells in combined {
                 let key = table.key_text(&cells.concat());
                 if read.iter().all(|(c, _)| c.key != key) {
-                    read.push((new_candidate(key, Vec::new()), vec![cells]));
+                    let mut combined = new_candidate(key, Vec::new());
+                    combined.columns = cells.iter().map(|c| c.to_vec()).collect();
+                    combined.features.mixed = ranges.len() == 2;
+                    read.push((combined, vec![cells]));
                     per_column = true;
                 }
             }
@@ -774,6 +799,7 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
         c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
         c.consistency_evidence = params.consistency_weight * f.consistency;
         c.glossary_evidence = flag(f.glossary_term.is_some(), params.glossary_log_lr);
+        c.mix_evidence = flag(f.mixed, params.mix_prior);
     }
 }
 
@@ -1055,26 +1081,32 @@ fn none_class(site: &Site) -> usize {
 
 /// Prior log-odds that no candidate is right at a site, from the witnesses' error rates:
 /// with q_c the chance that all supporters of candidate c erred, the odds of "all wrong"
-/// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d. The column
-/// majority, which no witness supports, is wrong only where witnesses erred alike in one
-/// column; q = Σ_{i<j} ε_i ε_j over the site's witnesses stands in for that chance (a rough
-/// one: it ignores the number of columns, that the errors must agree, and that with four or
-/// more witnesses two errors do not overturn a majority; `none_bias` is fitted on top).
+/// against "exactly one reading right" are Π q_c / Σ_c (1 - q_c) Π_{d≠c} q_d. A combined
+/// reading has no supporters. The column majority of three or more witnesses is wrong only
+/// where witnesses erred alike in one column; q = Σ_{i<j} ε_i ε_j over the site's witnesses
+/// stands in for that chance (a rough one: it ignores the number of columns, that the errors
+/// must agree, and that with four or more witnesses two errors do not overturn a majority;
+/// `none_bias` is fitted on top). A mix of two witnesses is right only where both erred:
+/// q = 1 - ε_1 ε_2.
 fn none_base_log_odds(site: &Site, error_rate: &[f64]) -> f64 {
-    let two_wrong = || {
-        let voters: Vec<f64> = site
-            .candidates
-            .iter()
-            .flat_map(|c| c.witnesses.iter().map(|&w| error_rate[w]))
-            .collect();
-        let pairs = (0..voters.len()).flat_map(|i| (i + 1..voters.len()).map(move |j| (i, j)));
-        pairs.map(|(i, j)| voters[i] * voters[j]).sum::<f64>()
+    let voters: Vec<f64> = site
+        .candidates
+        .iter()
+        .flat_map(|c| c.witnesses.iter().map(|&w| error_rate[w]))
+        .collect();
+    let combined_wrong = || {
+        if voters.len() >= 3 {
+            let pairs = (0..voters.len()).flat_map(|i| (i + 1..voters.len()).map(move |j| (i, j)));
+            pairs.map(|(i, j)| voters[i] * voters[j]).sum::<f64>()
+        } else {
+            1.0 - voters.iter().product::<f64>()
+        }
     };
     let q: Vec<f64> = site
         .candidates
         .iter()
         .map(|c| match c.witnesses.as_slice() {
-            [] => two_wrong().min(1.0),
+            [] => combined_wrong().min(1.0),
             ws => ws.iter().map(|&w| error_rate[w]).product(),
         })
         .collect();
@@ -1114,7 +1146,7 @@ fn sigmoid(z: f64) -> f64 {
 }
 
 /// Number of `calibration_features`.
-pub const CALIBRATION_FEATURES: usize = 16;
+pub const CALIBRATION_FEATURES: usize = 18;
 
 /// What the calibration knows about a decided site (the chosen reading against the runner-up),
 /// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
@@ -1129,7 +1161,10 @@ pub const CALIBRATION_FEATURES: usize = 16;
 /// the language model leans (+1 for the chosen reading, −1 for the runner-up): where the
 /// readings are different words its evidence is capped so low that the margin hardly shows
 /// its direction, which is still informative (a reading chosen by a slightly more reliable
-/// witness against the model's lean is right less often than its posterior says).
+/// witness against the model's lean is right less often than its posterior says); and
+/// whether the site has mixes of two witnesses' readings and whether the chosen reading is
+/// one (where both witnesses erred, often in ways no mix repairs, and the probability is
+/// spread over many readings).
 fn calibration_features(
     site: &Site,
     error_rate: &[f64],
@@ -1180,6 +1215,8 @@ fn calibration_features(
         } else {
             0.0
         },
+        flag(site.candidates.iter().any(|x| x.features.mixed)),
+        flag(cand(c).features.mixed),
     ]
 }
 
@@ -1300,9 +1337,15 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             } else {
                 "the other reading is"
             };
-            format!(
-                "{what} what most of the {voters} witnesses read at each character, though none reads it whole"
-            )
+            if voters >= 3 {
+                format!(
+                    "{what} what most of the {voters} witnesses read at each character, though none reads it whole"
+                )
+            } else {
+                format!(
+                    "{what} pieced together from both witnesses' characters, though neither reads it whole"
+                )
+            }
         } else if voters >= 3 {
             let whose = if chosen_side {
                 "it"
@@ -1400,7 +1443,22 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             format!("the other reading contains the glossary term {term}")
         }
     };
-    let kinds: [(f64, String, String); 6] = [
+    // The mix prior weighs for or against the reading that is a mix, by its sign; the
+    // same words serve either slot, naming the mix.
+    let mix_phrase = |chosen: &Candidate| {
+        let (who, mix) = if chosen.features.mixed {
+            ("it", chosen)
+        } else {
+            ("the other reading", other)
+        };
+        let why = if mix.mix_evidence > 0.0 {
+            "such mixes are often right"
+        } else {
+            "right only where both erred"
+        };
+        format!("{who} is a mix of both witnesses' readings ({why})")
+    };
+    let kinds: [(f64, String, String); 7] = [
         (
             votes[c] - votes[r],
             vote_phrase(chosen, true),
@@ -1431,15 +1489,20 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             glossary_phrase(chosen, true),
             glossary_phrase(other, false),
         ),
+        (
+            chosen.mix_evidence - other.mix_evidence,
+            mix_phrase(chosen),
+            mix_phrase(chosen),
+        ),
     ];
     let strongest_for = kinds
         .iter()
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("six kinds");
+        .expect("seven kinds");
     let strongest_against = kinds
         .iter()
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("six kinds");
+        .expect("seven kinds");
     let mut reason = if strongest_for.0 > 0.0 {
         strongest_for.1.clone()
     } else {
@@ -1479,10 +1542,10 @@ impl TrainingDoc {
 }
 
 /// Number of fitted weights: LM (confusion), LM (slip), adds (any character, then how much
-/// more or less for a digit and for a mark), doubles, spaces, consistency, votes. The length
+/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix. The length
 /// prior is fitted as a common value and per-kind offsets so that the ridge pulls a kind
 /// seen rarely in training (digits) towards the common prior, not towards zero.
-const FITTED: usize = 9;
+const FITTED: usize = 10;
 
 fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
     [
@@ -1495,6 +1558,7 @@ fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
         p.space_prior,
         p.consistency_weight,
         p.vote_weight,
+        p.mix_prior,
     ]
 }
 
@@ -1507,6 +1571,7 @@ fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
         space_prior: v[6],
         consistency_weight: v[7],
         vote_weight: v[8],
+        mix_prior: v[9],
         ..base.clone()
     }
 }
@@ -1552,6 +1617,7 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                     g[6] = flag(f.spaces);
                     g[7] = f.consistency;
                     g[8] = v;
+                    g[9] = flag(f.mixed);
                     let offset = lm_other(f, params)
                         + c.layout_evidence
                         + c.glossary_evidence
@@ -1983,6 +2049,7 @@ mod tests {
                 .map(|(i, (w, lm))| Candidate {
                     key: i.to_string(),
                     witnesses: w.to_vec(),
+                    columns: Vec::new(),
                     // Some readings two columns apart, as where neighbouring errors merge.
                     columns_apart: (0..candidates.len())
                         .map(|j| {
@@ -1999,6 +2066,7 @@ mod tests {
                     layout_evidence: 0.0,
                     consistency_evidence: 0.01 * i as f64,
                     glossary_evidence: 0.0,
+                    mix_evidence: 0.0,
                 })
                 .collect(),
             posterior: Vec::new(),

@@ -3,11 +3,11 @@
 //! Settled text takes, symbol by symbol, the surface form most witnesses wrote (so a
 //! full-width comma stays full-width where most witnesses have it so); ties go to the most
 //! reliable witness. At a site the chosen reading is written as its most reliable
-//! supporter wrote it (a column majority, column by column the same way). Paragraphs
+//! supporter wrote it (a combined reading, column by column the same way). Paragraphs
 //! (groups, and breaks inside them) are separated by one blank line; hard wraps and
 //! indentation are not reproduced.
 
-use crate::collate::{Collation, Segment, column_majority};
+use crate::collate::{Collation, Segment};
 use crate::decide::{Decisions, Site};
 use crate::input::Witness;
 use crate::normalize::{PARAGRAPH, SPACE};
@@ -182,9 +182,9 @@ pub fn members_by_trust(collation: &Collation, reliability: &[f64]) -> Vec<usize
 }
 
 /// Candidate `c` of `site` as written in the witnesses: by its most trusted supporter, or,
-/// for the column majority that no witness reads whole, column by column, each from the
-/// most trusted member that reads the majority there. `by_trust`: the collation's members,
-/// most trusted first (`members_by_trust`).
+/// for a combined reading that no witness reads whole, column by column, each from the
+/// most trusted member that reads it there. `by_trust`: the collation's members, most
+/// trusted first (`members_by_trust`).
 pub fn candidate_surface(
     witnesses: &[Witness],
     collation: &Collation,
@@ -192,21 +192,33 @@ pub fn candidate_surface(
     site: &Site,
     c: usize,
 ) -> String {
-    let supporters = &site.candidates[c].witnesses;
-    let Segment::Variant { ranges, .. } = &collation.segments[site.segment] else {
+    let candidate = &site.candidates[c];
+    let Segment::Variant { ranges, columns } = &collation.segments[site.segment] else {
         return String::new();
     };
-    let pieces = match by_trust
+    let read = |m: usize, range: &Range<usize>| &collation.streams[m].symbols[range.clone()];
+    let pieces: Option<Vec<(usize, Range<usize>)>> = match by_trust
         .iter()
-        .find(|&&m| supporters.contains(&collation.witnesses[m]))
+        .find(|&&m| candidate.witnesses.contains(&collation.witnesses[m]))
     {
-        Some(&m) => vec![(m, ranges[m].clone())],
-        None => match column_majority(collation, site.segment, by_trust) {
-            Some(pieces) => pieces,
-            // Only the column majority is a candidate without witnesses; should another
-            // kind ever be, write its folded text rather than fail.
-            None => return site.candidates[c].key.replace('\n', PARAGRAPH_SEPARATOR),
-        },
+        Some(&m) => Some(vec![(m, ranges[m].clone())]),
+        None => candidate
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(j, cell)| {
+                let m = by_trust
+                    .iter()
+                    .copied()
+                    .find(|&m| read(m, &columns[m][j]) == cell.as_slice())?;
+                Some((m, columns[m][j].clone()))
+            })
+            .collect(),
+    };
+    // Only combined readings lack supporters, and some member reads each of their columns;
+    // should another kind of reading ever lack both, write its folded text rather than fail.
+    let Some(pieces) = pieces.filter(|p| !p.is_empty()) else {
+        return candidate.key.replace('\n', PARAGRAPH_SEPARATOR);
     };
     pieces
         .into_iter()

@@ -126,6 +126,8 @@ pub struct Evidence {
     pub consistency: f64,
     /// The reading contains a glossary term its rival lacks.
     pub glossary: f64,
+    /// The reading is a mix of two witnesses' readings (the fitted mix prior).
+    pub mix: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,6 +285,7 @@ pub fn build(
                         layout: round(c.layout_evidence),
                         consistency: round(c.consistency_evidence),
                         glossary: round(c.glossary_evidence),
+                        mix: round(c.mix_evidence),
                     },
                 })
                 .collect();
@@ -299,6 +302,7 @@ pub fn build(
                             layout: 0.0,
                             consistency: 0.0,
                             glossary: 0.0,
+                            mix: 0.0,
                         },
                     });
                     (text.clone(), candidates.len() - 1)

@@ -949,12 +949,14 @@ mod tests {
                 .map(|(w, k)| Candidate {
                     key: k.to_string(),
                     witnesses: vec![w],
+                    columns: Vec::new(),
                     columns_apart: (0..n).map(|j| f64::from(u8::from(j != w))).collect(),
                     lm_evidence: 0.0,
                     length_evidence: 0.0,
                     layout_evidence: 0.0,
                     consistency_evidence: 0.0,
                     glossary_evidence: 0.0,
+                    mix_evidence: 0.0,
                     features: Default::default(),
                 })
                 .collect(),

@@ -218,3 +218,35 @@ fn english_word_split_by_a_line_end_hyphen_is_joined() {
     assert_eq!(result.text, TRUTH_EN);
     assert_eq!(result.report.summary.variant_sites, 0);
 }
+
+#[test]
+fn two_witnesses_erring_a_character_apart_are_mixed() {
+    // Neither witness reads "status of" whole: one dropped the s, the other misread the o.
+    // Their differences are one site; the reading taken from both, character by character,
+    // is a candidate too, and the language model finds it.
+    let truth = "The committee reviewed the status of the agreement and reported to the council.\n\nThe council approved the report without amendment.\n";
+    let a = truth.replace("status of", "statu of");
+    let b = truth.replace("status of", "status af");
+    let result = reconcile_texts(&[&a, &b]);
+    let site = &result.report.sites[0];
+    assert_eq!(result.text, truth, "{site:#?}");
+    let chosen = &site.candidates[site.chosen_index];
+    assert!(chosen.witnesses.is_empty(), "{:?}", site.candidates);
+    assert!(chosen.evidence.mix < 0.0, "the mix prior weighs against it");
+    assert!(chosen.probability > 0.5, "{site:#?}");
+}
+
+#[test]
+fn a_transposition_is_not_mixed() {
+    // 所需 read as 需所: one error, whose pieces (所需所, 需) would only double or drop a
+    // character.
+    let a = TRUTH_ZH.replace("营造良好", "营良造好");
+    let result = reconcile_texts(&[TRUTH_ZH, &a]);
+    for site in &result.report.sites {
+        assert!(
+            site.candidates.iter().all(|c| !c.witnesses.is_empty()),
+            "{:?}",
+            site.candidates
+        );
+    }
+}
