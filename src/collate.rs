@@ -332,6 +332,9 @@ pub fn combined_readings(collation: &Collation, segment: usize) -> Vec<Vec<&[Sym
         return Vec::new();
     };
     let members = columns.len();
+    if members < 2 {
+        return Vec::new();
+    }
     let read = |m: usize, j: usize| &collation.streams[m].symbols[columns[m][j].clone()];
     let width = columns[0].len();
     if members >= 3 {
@@ -345,9 +348,6 @@ pub fn combined_readings(collation: &Collation, segment: usize) -> Vec<Vec<&[Sym
             })
             .collect();
         return majority.into_iter().collect();
-    }
-    if members < 2 {
-        return Vec::new();
     }
     let differing: Vec<usize> = (0..width).filter(|&j| read(0, j) != read(1, j)).collect();
     let breaks = differing
