@@ -147,11 +147,13 @@
     });
     h += `</table><ol class="readings">`;
     s.cands.forEach((c, k) => {
-      // Without witnesses: the reviewer's correction (listed last and chosen), or what most
-      // witnesses read at each character though none reads it whole.
+      // Without witnesses: the reviewer's correction (listed last and chosen), or a reading
+      // pieced together from the witnesses' characters: what most read at each character
+      // (three or more witnesses), or a mix of two witnesses' readings.
       const byReviewer = s.reviewed && k === s.chosen && k === s.cands.length - 1;
+      const voters = new Set(s.cands.flatMap((x) => x.witnesses)).size;
       const who = c.witnesses.length ? c.witnesses.map((w) => `[${w}]`).join(" ")
-        : byReviewer ? "reviewer" : "majority per character";
+        : byReviewer ? "reviewer" : voters >= 3 ? "majority per character" : "mix of both witnesses";
       const pick = d && "k" in d && d.k === k;
       h += `<li data-k="${k}" class="${k === s.chosen ? "auto" : ""}${pick ? " pick" : ""}">` +
         `<span class="k">${k < 9 ? k + 1 : ""}</span><span class="t">${esc(oneLine(shown(c.text)))}</span>` +

@@ -275,7 +275,22 @@ pub fn collate(group: &Group, witness_blocks: &[Vec<Block>]) -> Collation {
                         start..c[k + 1].clamp(start, r.end)
                     })
                     .collect();
-                if clipped.iter().any(|c| !c.is_empty()) {
+                let inserting: Vec<usize> = (0..clipped.len())
+                    .filter(|&m| !clipped[m].is_empty())
+                    .collect();
+                if let [m] = inserting[..]
+                    && k % 2 == 0
+                {
+                    // What one member alone inserts is cut into one column per symbol, as
+                    // the pivot's own text is: otherwise how many columns a reading spans
+                    // (which counts errors, and where readings are mixed) would depend on
+                    // which member is the pivot.
+                    for p in clipped[m].clone() {
+                        for (o, cs) in columns.iter_mut().enumerate() {
+                            cs.push(if o == m { p..p + 1 } else { clipped[o].clone() });
+                        }
+                    }
+                } else if !inserting.is_empty() {
                     columns
                         .iter_mut()
                         .zip(clipped)
@@ -517,6 +532,22 @@ mod tests {
         // Three differing columns (an agreeing space among them): six mixes.
         let close = ["the statns af it", "the statu5 of it"];
         assert_eq!(combined(&close).len(), 6, "{:?}", combined(&close));
+        // What only one member has is mixed symbol by symbol whichever member is the pivot
+        // (the longer): here the shorter one has 各类.
+        for texts in [
+            [
+                "依法审理各类案件，人民法院坚持公正司法。",
+                "依法审理案件，人民法院坚持公正司法。",
+            ],
+            [
+                "依法审理各类案件，人民法院。",
+                "依法审理案件，人民法院坚持公正司法。",
+            ],
+        ] {
+            let mut mixes = combined(&texts);
+            mixes.sort();
+            assert_eq!(mixes, vec!["各".to_string(), "类".to_string()], "{texts:?}");
+        }
         // A transposition has no mixes; one differing column has nothing to mix, four are a
         // rewrite.
         assert!(combined(&["the statue of", "the sattue of"]).is_empty());

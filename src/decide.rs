@@ -1,5 +1,7 @@
-//! Stage 7 — decisions. At every variant site each distinct reading is a candidate, and
-//! its posterior probability is a softmax over candidates of
+//! Stage 7 — decisions. At every variant site each distinct reading is a candidate, and so
+//! is each reading pieced together from the witnesses' columns (`collate::combined_readings`:
+//! the column majority of three or more, the mixes of two); the posterior probability is a
+//! softmax over candidates of
 //!
 //! ```text
 //! logit(c) = evidence(c) + vote_weight · votes(c)
@@ -13,7 +15,8 @@
 //!   homophone, OCR look-alike) or another single slip (dropped, doubled, swapped character,
 //!   split word) usually breaks a word, so there the language model is trusted more; where
 //!   the readings are different words, a wrong witness often writes a fluent near-synonym,
-//!   and the language model stays a capped tiebreaker;
+//!   and the language model stays a capped tiebreaker (a combined reading, which no one
+//!   wrote, is judged step by step from the nearest reading the model likes better);
 //! * *length and slips*: a reading that only adds characters to another (a dropped
 //!   character is likelier than an added one; how much likelier is fitted per kind of
 //!   character: a letter or ideograph, a digit, a punctuation mark), one that only doubles
@@ -25,7 +28,8 @@
 //! * *glossary*: the reading (in its context) contains a term of the user's glossary that
 //!   a rival reading lacks: a fixed likelihood ratio of 50;
 //! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
-//!   are explicit.
+//!   are explicit;
+//! * *mix*: a fitted prior on a mix of two witnesses' readings.
 //!
 //! **Witness reliability** (`votes`): each witness reads the truth with probability 1 - ε_w
 //! or any one other candidate with probability ε_w / (K - 1); the error rates ε_w are
@@ -151,41 +155,41 @@ impl Default for DecisionParams {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         DecisionParams {
-            lm_weight_confusion: 1.14,
-            lm_weight_slip: 0.77,
+            lm_weight_confusion: 1.15,
+            lm_weight_slip: 0.79,
             lm_weight_other: 0.1,
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.68, 0.84, 0.76],
+            length_prior: [0.70, 0.87, 0.80],
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.43,
-            space_prior: 0.33,
-            mix_prior: -0.32,
-            consistency_weight: 2.01,
+            doubled_prior: -0.42,
+            space_prior: 0.41,
+            mix_prior: -0.01,
+            consistency_weight: 1.99,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.04,
+            vote_weight: 1.05,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.60, 0.20, 2.87], [-1.49, 0.49, 3.20]],
+            none_bias: [[-0.71, 0.23, 3.00], [-1.54, 0.47, 3.39]],
             calibration: [
                 [
-                    -0.215, 1.377, 0.129, -0.075, 1.948, -0.752, -0.500, -0.557, 0.185, -0.346,
-                    0.131, -1.234, 1.279, -0.125, 0.015, 0.482, 0.726, 1.395,
+                    -0.312, 1.398, 0.129, -0.033, 2.072, -0.785, -0.537, -0.535, 0.183, -0.337,
+                    0.167, -1.206, 1.257, -0.127, 0.021, 0.443, 0.754, 0.940,
                 ],
                 [
-                    -0.325, 1.344, 0.058, 0.529, 0.644, -0.419, -0.725, -0.223, -0.258, 0.458,
-                    0.219, -0.959, 0.509, 0.337, -0.227, 0.842, 0.067, 0.972,
+                    -0.643, 1.441, 0.055, 0.595, 0.805, -0.518, -0.804, -0.282, -0.331, 0.644,
+                    0.393, -0.851, 0.488, 0.373, -0.247, 0.708, 0.178, 0.363,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.047, 0.072, 0.123, 0.198, 0.216, 0.244, 0.278, 0.370, 0.460, 0.507,
-                    0.571, 0.626, 0.649, 0.711, 0.773, 0.809, 0.839, 0.898, 0.953, 0.997,
+                    0.000, 0.065, 0.084, 0.119, 0.151, 0.191, 0.232, 0.301, 0.392, 0.456, 0.499,
+                    0.570, 0.624, 0.673, 0.713, 0.767, 0.800, 0.837, 0.896, 0.954, 0.997,
                 ],
                 [
-                    0.000, 0.032, 0.052, 0.104, 0.145, 0.178, 0.222, 0.291, 0.373, 0.451, 0.533,
-                    0.602, 0.625, 0.664, 0.742, 0.775, 0.799, 0.860, 0.881, 0.951, 0.998,
+                    0.000, 0.035, 0.049, 0.090, 0.121, 0.137, 0.199, 0.305, 0.367, 0.466, 0.557,
+                    0.594, 0.644, 0.680, 0.730, 0.762, 0.792, 0.856, 0.882, 0.952, 0.998,
                 ],
             ],
         }
@@ -195,9 +199,12 @@ impl Default for DecisionParams {
 /// What is known about a reading before any weighting.
 #[derive(Debug, Clone, Default)]
 pub struct Features {
-    /// Plausibility in context minus the best candidate's (≤ 0).
-    pub lm: f64,
-    /// How the reading differs from the reading the language model likes best.
+    /// The way from the reading the language model likes best to this one: how each step's
+    /// two readings differ, and the plausibility in context lost (≤ 0). One step for a
+    /// witness's reading; for a combined reading, the steps of the nearest reading the model
+    /// likes better and one more. Empty for the best reading.
+    pub lm_steps: Vec<(Difference, f64)>,
+    /// How the reading differs from the reading its last step starts from, if any.
     pub lm_class: Option<Difference>,
     /// Only adds one character to another reading (not a space, not a doubling): which kind.
     pub adds: Option<AddedChar>,
@@ -582,12 +589,35 @@ fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossa
         .map(|k| site.reading_window(k))
         .collect();
     let scores: Vec<f64> = windows.iter().map(|t| model.plausibility(t)).collect();
-    let best = (0..scores.len())
-        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
-        .unwrap_or(0);
-    for (i, c) in site.candidates.iter_mut().enumerate() {
-        c.features.lm = scores[i] - scores[best];
-        c.features.lm_class = (i != best).then(|| difference(&windows[i], &windows[best]));
+    // How much a difference counts depends on what it is: a known confusion or a slip in
+    // full, different words hardly at all (a wrong witness often writes fluent words). A
+    // witness's reading is judged against the best one. A combined reading, which no one
+    // wrote, is judged against the nearest reading the model likes better and carries that
+    // reading's own steps from the best: a mix of two witnesses' errors, two slips from the
+    // best, must not pass as "different words" from it.
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    let keys: Vec<Vec<char>> = site
+        .candidates
+        .iter()
+        .map(|c| c.text().chars().collect())
+        .collect();
+    for (rank, &i) in order.iter().enumerate().skip(1) {
+        let nearest = if site.candidates[i].witnesses.is_empty() {
+            order[..rank]
+                .iter()
+                .copied()
+                .min_by_key(|&p| strsim::generic_levenshtein(&keys[i], &keys[p]))
+                .expect("a better reading")
+        } else {
+            order[0]
+        };
+        let class = difference(&windows[i], &windows[nearest]);
+        let mut steps = site.candidates[nearest].features.lm_steps.clone();
+        steps.push((class, scores[i] - scores[nearest]));
+        let f = &mut site.candidates[i].features;
+        f.lm_steps = steps;
+        f.lm_class = Some(class);
     }
     for (i, window) in windows.iter().enumerate() {
         let term = glossary.iter().find(|t| {
@@ -783,12 +813,18 @@ pub fn gather_sites(
 pub fn apply_params(site: &mut Site, params: &DecisionParams) {
     for c in &mut site.candidates {
         let f = &c.features;
-        let (w, cap) = match f.lm_class {
-            Some(Difference::Confusion) => (params.lm_weight_confusion, params.lm_cap_confusion),
-            Some(Difference::Slip) => (params.lm_weight_slip, params.lm_cap_slip),
-            _ => (params.lm_weight_other, params.lm_cap_other),
-        };
-        c.lm_evidence = w * f.lm.max(-cap);
+        c.lm_evidence = f
+            .lm_steps
+            .iter()
+            .map(|&(class, lost)| {
+                let (w, cap) = match class {
+                    Difference::Confusion => (params.lm_weight_confusion, params.lm_cap_confusion),
+                    Difference::Slip => (params.lm_weight_slip, params.lm_cap_slip),
+                    Difference::Other => (params.lm_weight_other, params.lm_cap_other),
+                };
+                w * lost.max(-cap)
+            })
+            .sum();
         let flag = |b: bool, x: f64| if b { x } else { 0.0 };
         c.length_evidence = f
             .adds
@@ -806,7 +842,7 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
 /// Log-weights of each candidate from what the witnesses read, given their error rates:
 /// a witness reads the truth with probability 1 - ε, or any one other candidate with
 /// probability ε / (K - 1), raised to the power `columns_apart` (1 except at a
-/// column-majority site, where each differing column is an error).
+/// site with a combined reading, where each differing column is an error).
 fn vote_terms(site: &Site, error_rate: &[f64]) -> Vec<f64> {
     let k = site.candidates.len() as f64;
     let mut terms = vec![0.0; site.candidates.len()];
@@ -996,7 +1032,7 @@ pub fn estimate_error_rates(sites: &[Site], positions: &[usize], vote_weight: f6
             let k = flat.candidates(s).len();
             for cand in flat.candidates(s) {
                 // Expected errors of a witness reading c: over the readings d that may be
-                // right, the columns c differs from d in (one, except at a column-majority
+                // right, the columns c differs from d in (one, except at a combined-reading
                 // site; zero for d = c), so 1 - q[c] where every differing reading is one.
                 let apart = flat.columns_apart_of(cand, k);
                 let errors: f64 = apart.iter().zip(&q).map(|(a, p)| a * p).sum();
@@ -1342,8 +1378,19 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
                     "{what} what most of the {voters} witnesses read at each character, though none reads it whole"
                 )
             } else {
+                // A mix: the votes favour it for the characters it shares with the more
+                // reliable witness.
+                let w = witnesses_at(site)
+                    .max_by(|&a, &b| reliability[a].total_cmp(&reliability[b]).then(b.cmp(&a)))
+                    .expect("a site has witnesses");
+                let whose = if chosen_side {
+                    "it"
+                } else {
+                    "the other reading"
+                };
                 format!(
-                    "{what} pieced together from both witnesses' characters, though neither reads it whole"
+                    "{whose} agrees with the more reliable witness {} in more characters, though neither witness reads it whole",
+                    labels[w]
                 )
             }
         } else if voters >= 3 {
@@ -1505,6 +1552,9 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         .expect("seven kinds");
     let mut reason = if strongest_for.0 > 0.0 {
         strongest_for.1.clone()
+    } else if chosen.witnesses.is_empty() {
+        // Ties go to a witness's reading, so both readings here lack witnesses.
+        "a tie, broken by reading order".into()
     } else {
         "a tie, broken by the more reliable witness".into()
     };
@@ -1602,10 +1652,12 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                     let f = &c.features;
                     let flag = |b: bool| if b { 1.0 } else { 0.0 };
                     let mut g = [0.0; FITTED];
-                    match f.lm_class {
-                        Some(Difference::Confusion) => g[0] = f.lm.max(-params.lm_cap_confusion),
-                        Some(Difference::Slip) => g[1] = f.lm.max(-params.lm_cap_slip),
-                        _ => {}
+                    for &(class, lost) in &f.lm_steps {
+                        match class {
+                            Difference::Confusion => g[0] += lost.max(-params.lm_cap_confusion),
+                            Difference::Slip => g[1] += lost.max(-params.lm_cap_slip),
+                            Difference::Other => {}
+                        }
                     }
                     if let Some(kind) = f.adds {
                         g[2] = 1.0;
@@ -1635,12 +1687,13 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
     rows
 }
 
-/// The part of the LM evidence that is not fitted (readings that differ by whole words).
+/// The part of the LM evidence that is not fitted (steps between different words).
 fn lm_other(f: &Features, params: &DecisionParams) -> f64 {
-    match f.lm_class {
-        Some(Difference::Confusion) | Some(Difference::Slip) => 0.0,
-        _ => params.lm_weight_other * f.lm.max(-params.lm_cap_other),
-    }
+    f.lm_steps
+        .iter()
+        .filter(|(class, _)| *class == Difference::Other)
+        .map(|&(_, lost)| params.lm_weight_other * lost.max(-params.lm_cap_other))
+        .sum()
 }
 
 /// Mean log-likelihood of the labels, its gradient and Hessian at θ.
@@ -2075,6 +2128,48 @@ mod tests {
             reviewer_text: None,
             none: 0.0,
         }
+    }
+
+    #[test]
+    fn explanations_name_mixes_for_what_they_are() {
+        let labels = ["a".to_string(), "b".to_string()];
+        let reliability = [0.3, 0.7];
+        // Witness a's reading, two mixes, witness b's reading; no evidence but what is set.
+        let mut s = site(&[(&[0], 0.0), (&[], 0.0), (&[], 0.0), (&[1], 0.0)]);
+        for (i, c) in s.candidates.iter_mut().enumerate() {
+            c.length_evidence = 0.0;
+            c.consistency_evidence = 0.0;
+            c.features.mixed = c.witnesses.is_empty();
+            c.mix_evidence = if c.features.mixed { -0.3 } else { 0.0 };
+            c.key = format!("r{i}");
+        }
+        // A mix chosen on the votes, against b's reading.
+        s.posterior = vec![0.1, 0.5, 0.1, 0.3];
+        s.chosen = 1;
+        let reason = explain(&s, &[0.0, 2.0, 0.0, 0.0], &reliability, &labels);
+        assert!(
+            reason.starts_with("it agrees with the more reliable witness b in more characters"),
+            "{reason}"
+        );
+        assert!(
+            reason.contains(
+                "against: it is a mix of both witnesses' readings (right only where both erred)"
+            ),
+            "{reason}"
+        );
+        // b's reading chosen against a mix, on the mix prior alone.
+        s.posterior = vec![0.1, 0.3, 0.1, 0.5];
+        s.chosen = 3;
+        let reason = explain(&s, &[0.0; 4], &reliability, &labels);
+        assert_eq!(
+            reason,
+            "the other reading is a mix of both witnesses' readings (right only where both erred)"
+        );
+        // Two mixes tied.
+        s.posterior = vec![0.1, 0.4, 0.4, 0.1];
+        s.chosen = 1;
+        let reason = explain(&s, &[0.0; 4], &reliability, &labels);
+        assert_eq!(reason, "a tie, broken by reading order");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub struct SiteInfo {
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateInfo {
     /// The reading as its most reliable supporter wrote it (paragraph break as "\n\n"); a
-    /// column majority, column by column the same way.
+    /// combined reading (column majority or mix), column by column the same way.
     pub text: String,
     /// The reading folded for comparison (NFKC, quotes unified, paragraph break as "\n").
     pub folded: String,

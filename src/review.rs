@@ -793,8 +793,8 @@ fn table(view: &ReportView, colour: bool) -> String {
                     .iter()
                     .enumerate()
                     .map(|(k, c)| {
-                        // A reading no witness has whole: the column majority, or a
-                        // reviewer's correction.
+                        // A reading no witness has whole: a combined reading (the column
+                        // majority or a mix of two witnesses), or a reviewer's correction.
                         let ws: Vec<String> = if c.witnesses.is_empty() {
                             vec!["none".into()]
                         } else {
