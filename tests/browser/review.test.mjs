@@ -43,7 +43,8 @@ test("review page: navigate, choose, correct, export, re-run with --decisions", 
     const before = readFileSync(out, "utf8");
     const report = JSON.parse(readFileSync(reportPath, "utf8"));
     const flagged = report.sites.filter((s) => s.flagged);
-    assert.ok(flagged.length >= 10, `expected flagged sites, got ${flagged.length}`);
+    // The test goes to the fifth and sixth flagged sites.
+    assert.ok(flagged.length >= 6, `expected at least six flagged sites, got ${flagged.length}`);
 
     const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
