@@ -121,6 +121,24 @@ pub struct DecisionParams {
     pub recalibration: [[f64; RECALIBRATION_KNOTS]; 2],
 }
 
+impl DecisionParams {
+    /// Weight and cap of the language model's evidence for a step between two readings
+    /// that differ as `class`.
+    fn lm_weight_and_cap(&self, class: Difference) -> (f64, f64) {
+        match class {
+            Difference::Confusion => (self.lm_weight_confusion, self.lm_cap_confusion),
+            Difference::Slip => (self.lm_weight_slip, self.lm_cap_slip),
+            Difference::Other => (self.lm_weight_other, self.lm_cap_other),
+        }
+    }
+
+    /// Evidence of one language-model step that loses `lost` nats of plausibility (≤ 0).
+    fn lm_step(&self, class: Difference, lost: f64) -> f64 {
+        let (weight, cap) = self.lm_weight_and_cap(class);
+        weight * lost.max(-cap)
+    }
+}
+
 /// Knots of `DecisionParams::recalibration`: every 0.05.
 pub const RECALIBRATION_KNOTS: usize = 21;
 
@@ -204,8 +222,6 @@ pub struct Features {
     /// witness's reading; for a combined reading, the steps of the nearest reading the model
     /// likes better and one more. Empty for the best reading.
     pub lm_steps: Vec<(Difference, f64)>,
-    /// How the reading differs from the reading its last step starts from, if any.
-    pub lm_class: Option<Difference>,
     /// Only adds one character to another reading (not a space, not a doubling): which kind.
     pub adds: Option<AddedChar>,
     /// Only adds several characters to another reading.
@@ -222,6 +238,14 @@ pub struct Features {
     pub explicit_layout: bool,
     /// A mix of two witnesses' readings that neither reads whole.
     pub mixed: bool,
+}
+
+impl Features {
+    /// How the reading differs from the reading its last language-model step starts from
+    /// (the best reading, for a witness's reading), if any.
+    fn lm_class(&self) -> Option<Difference> {
+        self.lm_steps.last().map(|&(class, _)| class)
+    }
 }
 
 /// One reading at a site.
@@ -617,7 +641,6 @@ fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossa
         steps.push((class, scores[i] - scores[nearest]));
         let f = &mut site.candidates[i].features;
         f.lm_steps = steps;
-        f.lm_class = Some(class);
     }
     for (i, window) in windows.iter().enumerate() {
         let term = glossary.iter().find(|t| {
@@ -816,14 +839,7 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
         c.lm_evidence = f
             .lm_steps
             .iter()
-            .map(|&(class, lost)| {
-                let (w, cap) = match class {
-                    Difference::Confusion => (params.lm_weight_confusion, params.lm_cap_confusion),
-                    Difference::Slip => (params.lm_weight_slip, params.lm_cap_slip),
-                    Difference::Other => (params.lm_weight_other, params.lm_cap_other),
-                };
-                w * lost.max(-cap)
-            })
+            .map(|&(class, lost)| params.lm_step(class, lost))
             .sum();
         let flag = |b: bool, x: f64| if b { x } else { 0.0 };
         c.length_evidence = f
@@ -1419,7 +1435,7 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             )
         }
     };
-    let lm_for = match other.features.lm_class.or(chosen.features.lm_class) {
+    let lm_for = match other.features.lm_class().or(chosen.features.lm_class()) {
         Some(Difference::Confusion) => {
             "reads more plausibly in context; the other reading looks like a typical confusion (look-alike or homophone)"
         }
@@ -1653,9 +1669,10 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                     let flag = |b: bool| if b { 1.0 } else { 0.0 };
                     let mut g = [0.0; FITTED];
                     for &(class, lost) in &f.lm_steps {
+                        let capped = lost.max(-params.lm_weight_and_cap(class).1);
                         match class {
-                            Difference::Confusion => g[0] += lost.max(-params.lm_cap_confusion),
-                            Difference::Slip => g[1] += lost.max(-params.lm_cap_slip),
+                            Difference::Confusion => g[0] += capped,
+                            Difference::Slip => g[1] += capped,
                             Difference::Other => {}
                         }
                     }
@@ -1692,7 +1709,7 @@ fn lm_other(f: &Features, params: &DecisionParams) -> f64 {
     f.lm_steps
         .iter()
         .filter(|(class, _)| *class == Difference::Other)
-        .map(|&(_, lost)| params.lm_weight_other * lost.max(-params.lm_cap_other))
+        .map(|&(class, lost)| params.lm_step(class, lost))
         .sum()
 }
 
