@@ -83,21 +83,22 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
     for run in gaps_shifted_left(align(pivot, member), pivot, member) {
         // A pure insertion sets nothing: it lies between the end of the previous symbol's
         // slot and the start of the next one, which the neighbouring runs set.
-        let len_b = run.b.len();
+        let spread = if run.equal {
+            Vec::new()
+        } else {
+            spread_over_pivot(&pivot[run.a.clone()], &member[run.b.clone()])
+        };
         for i in run.a.clone() {
             let k = i - run.a.start;
             if run.equal {
                 at[i] = run.b.start + k;
                 before[i + 1] = at[i] + 1;
             } else {
-                // Substitution-like gap: spread the member's symbols over the pivot's, the
-                // last pivot symbol taking what is left.
-                at[i] = run.b.start + k.min(len_b);
-                before[i + 1] = if i + 1 == run.a.end {
-                    run.b.end
-                } else {
-                    run.b.start + (k + 1).min(len_b)
-                };
+                // Substitution-like gap: each pivot symbol reads a stretch of the member's
+                // symbols (see `spread_over_pivot`).
+                let (from, to) = spread[k];
+                at[i] = run.b.start + from;
+                before[i + 1] = run.b.start + to;
             }
         }
     }
@@ -109,6 +110,86 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
     }
     bounds
 }
+
+/// Which stretch of `member` each symbol of `pivot` reads where the two differ (a
+/// substitution-like gap): `(from, to)` per pivot symbol, contiguous, covering `member`.
+///
+/// By default the member's symbols go one to each pivot symbol from the left, the last
+/// taking what is left. Where the two are of different lengths that pairs symbols by
+/// position, and a space read against "j" in " j" / "i" leaves "j" against nothing: the
+/// columns then say the member read a letter for the space and dropped the letter, and
+/// no mix of the two readings can give " i". So within short gaps the pairing that
+/// costs least is taken instead, where a symbol read against nothing or an extra symbol
+/// costs 1, a symbol against one of its own kind (letters and ideographs, digits, spaces,
+/// marks) 1 and against another kind 1.5; the default is kept unless this is cheaper.
+fn spread_over_pivot(pivot: &[Symbol], member: &[Symbol]) -> Vec<(usize, usize)> {
+    let (n, m) = (pivot.len(), member.len());
+    let by_position: Vec<(usize, usize)> = (0..n)
+        .map(|k| (k.min(m), if k + 1 == n { m } else { (k + 1).min(m) }))
+        .collect();
+    if n < 2 && m < 2 || n > SPREAD_MOST_SYMBOLS || m > SPREAD_MOST_SYMBOLS {
+        return by_position;
+    }
+    fn kind(s: Symbol) -> u8 {
+        match char::from_u32(s) {
+            Some(c) if c.is_whitespace() || s == PARAGRAPH => 2,
+            Some(c) if c.is_numeric() => 1,
+            Some(c) if !c.is_alphabetic() => 3,
+            _ => 0,
+        }
+    }
+    // Cost of pivot symbol x reading the member's stretch r.
+    let cost = |x: Symbol, r: &[Symbol]| -> f64 {
+        let Some(best) = r
+            .iter()
+            .map(|&y| match (x == y, kind(x) == kind(y)) {
+                (true, _) => 0.0,
+                (false, true) => 1.0,
+                (false, false) => 1.5,
+            })
+            .min_by(f64::total_cmp)
+        else {
+            return 1.0;
+        };
+        best + (r.len() - 1) as f64
+    };
+    let total = |spread: &[(usize, usize)]| -> f64 {
+        spread
+            .iter()
+            .zip(pivot)
+            .map(|(&(from, to), &x)| cost(x, &member[from..to]))
+            .sum()
+    };
+    // least[k][j]: least cost of pivot[..k] reading member[..j]; from[k][j] where the
+    // stretch of pivot symbol k - 1 starts.
+    let mut least = vec![vec![f64::INFINITY; m + 1]; n + 1];
+    let mut start = vec![vec![0; m + 1]; n + 1];
+    least[0][0] = 0.0;
+    for k in 1..=n {
+        for j in 0..=m {
+            for i in 0..=j {
+                let c = least[k - 1][i] + cost(pivot[k - 1], &member[i..j]);
+                if c < least[k][j] {
+                    least[k][j] = c;
+                    start[k][j] = i;
+                }
+            }
+        }
+    }
+    if least[n][m] >= total(&by_position) {
+        return by_position;
+    }
+    let mut spread = vec![(0, 0); n];
+    let mut j = m;
+    for k in (1..=n).rev() {
+        spread[k - 1] = (start[k][j], j);
+        j = start[k][j];
+    }
+    spread
+}
+
+/// Longest gap side `spread_over_pivot` pairs by cost (beyond it, by position).
+const SPREAD_MOST_SYMBOLS: usize = 8;
 
 /// Move every gap (a stretch only one side has) to the left end of the repeat it sits in:
 /// against the pivot's 人人 a member's single 人 matches the second, and the gap is the
@@ -554,6 +635,23 @@ mod tests {
         assert!(combined(&["审理所需材料", "审理需所材料"]).is_empty());
         assert!(combined(&["a cat sat", "a bat sat"]).is_empty());
         assert!(combined(&["a cold day", "a warm day"]).is_empty());
+    }
+
+    #[test]
+    fn a_gap_pairs_a_letter_with_a_letter_rather_than_with_a_space() {
+        // "when it was" read "when j was" and "wheni was": each witness dropped or changed
+        // one symbol. Paired by position, the space would stand against "i" and "j"
+        // against nothing, and no mix could give " i".
+        let texts = ["at the time when j was done", "at the time wheni was done"];
+        let mut mixes = combined(&texts);
+        mixes.sort();
+        assert_eq!(mixes, vec![" i".to_string(), "j".to_string()]);
+        // The pairing by cost, and the default it must beat.
+        let syms = |t: &str| t.chars().map(|c| c as Symbol).collect::<Vec<_>>();
+        assert_eq!(spread_over_pivot(&syms(" j"), &syms("i")), vec![(0, 0), (0, 1)]);
+        assert_eq!(spread_over_pivot(&syms("ab"), &syms("c")), vec![(0, 1), (1, 1)]);
+        assert_eq!(spread_over_pivot(&syms("a"), &syms("bc")), vec![(0, 2)]);
+        assert_eq!(spread_over_pivot(&syms("x1"), &syms("2")), vec![(0, 0), (0, 1)]);
     }
 
     #[test]
