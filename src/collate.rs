@@ -648,10 +648,19 @@ mod tests {
         assert_eq!(mixes, vec![" i".to_string(), "j".to_string()]);
         // The pairing by cost, and the default it must beat.
         let syms = |t: &str| t.chars().map(|c| c as Symbol).collect::<Vec<_>>();
-        assert_eq!(spread_over_pivot(&syms(" j"), &syms("i")), vec![(0, 0), (0, 1)]);
-        assert_eq!(spread_over_pivot(&syms("ab"), &syms("c")), vec![(0, 1), (1, 1)]);
+        assert_eq!(
+            spread_over_pivot(&syms(" j"), &syms("i")),
+            vec![(0, 0), (0, 1)]
+        );
+        assert_eq!(
+            spread_over_pivot(&syms("ab"), &syms("c")),
+            vec![(0, 1), (1, 1)]
+        );
         assert_eq!(spread_over_pivot(&syms("a"), &syms("bc")), vec![(0, 2)]);
-        assert_eq!(spread_over_pivot(&syms("x1"), &syms("2")), vec![(0, 0), (0, 1)]);
+        assert_eq!(
+            spread_over_pivot(&syms("x1"), &syms("2")),
+            vec![(0, 0), (0, 1)]
+        );
     }
 
     #[test]
