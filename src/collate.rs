@@ -112,7 +112,8 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
 }
 
 /// Which stretch of `member` each symbol of `pivot` reads where the two differ (a
-/// substitution-like gap): `(from, to)` per pivot symbol, contiguous, covering `member`.
+/// substitution-like gap): `(from, to)` per pivot symbol, contiguous, covering all of
+/// `member` (the caller never passes an empty `pivot`).
 ///
 /// By default the member's symbols go one to each pivot symbol from the left, the last
 /// taking what is left. Where the two are of different lengths that pairs symbols by
@@ -120,19 +121,22 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
 /// columns then say the member read a letter for the space and dropped the letter, and
 /// no mix of the two readings can give " i". So within short gaps the pairing that
 /// costs least is taken instead, where a symbol read against nothing or an extra symbol
-/// costs 1, a symbol against one of its own kind (letters and ideographs, digits, spaces,
-/// marks) 1 and against another kind 1.5; the default is kept unless this is cheaper.
+/// costs 1, a symbol against itself 0, against one of its own kind 1 and against another
+/// kind 1.5 (kinds: letters and ideographs, multi-character graphemes among them; digits;
+/// whitespace; every other symbol); the default is kept unless this is cheaper. With one
+/// pivot symbol or no member symbol there is only one way, the default.
 fn spread_over_pivot(pivot: &[Symbol], member: &[Symbol]) -> Vec<(usize, usize)> {
     let (n, m) = (pivot.len(), member.len());
     let by_position: Vec<(usize, usize)> = (0..n)
         .map(|k| (k.min(m), if k + 1 == n { m } else { (k + 1).min(m) }))
         .collect();
-    if n < 2 && m < 2 || n > SPREAD_MOST_SYMBOLS || m > SPREAD_MOST_SYMBOLS {
+    if n < 2 || m == 0 || n > SPREAD_MOST_SYMBOLS || m > SPREAD_MOST_SYMBOLS {
         return by_position;
     }
     fn kind(s: Symbol) -> u8 {
         match char::from_u32(s) {
-            Some(c) if c.is_whitespace() || s == PARAGRAPH => 2,
+            // The paragraph break (U+2029) is whitespace too.
+            Some(c) if c.is_whitespace() => 2,
             Some(c) if c.is_numeric() => 1,
             Some(c) if !c.is_alphabetic() => 3,
             _ => 0,
@@ -160,7 +164,7 @@ fn spread_over_pivot(pivot: &[Symbol], member: &[Symbol]) -> Vec<(usize, usize)>
             .map(|(&(from, to), &x)| cost(x, &member[from..to]))
             .sum()
     };
-    // least[k][j]: least cost of pivot[..k] reading member[..j]; from[k][j] where the
+    // least[k][j]: least cost of pivot[..k] reading member[..j]; start[k][j] where the
     // stretch of pivot symbol k - 1 starts.
     let mut least = vec![vec![f64::INFINITY; m + 1]; n + 1];
     let mut start = vec![vec![0; m + 1]; n + 1];
