@@ -165,9 +165,11 @@ fn spread_over_pivot(pivot: &[Symbol], member: &[Symbol]) -> Vec<(usize, usize)>
             .sum()
     };
     // least[k][j]: least cost of pivot[..k] reading member[..j]; start[k][j] where the
-    // stretch of pivot symbol k - 1 starts.
-    let mut least = vec![vec![f64::INFINITY; m + 1]; n + 1];
-    let mut start = vec![vec![0; m + 1]; n + 1];
+    // stretch of pivot symbol k - 1 starts. Fixed-size tables: this runs at every gap of
+    // every alignment, and the sizes are bounded above.
+    const SIDE: usize = SPREAD_MOST_SYMBOLS + 1;
+    let mut least = [[f64::INFINITY; SIDE]; SIDE];
+    let mut start = [[0; SIDE]; SIDE];
     least[0][0] = 0.0;
     for k in 1..=n {
         for j in 0..=m {
