@@ -2043,8 +2043,9 @@ fn isotonic_knots(mut points: Vec<(f64, f64)>) -> [f64; RECALIBRATION_KNOTS] {
 }
 
 /// Every training document decided with `params`, with whether the decision at each text
-/// site was right (None at layout sites): as `eval` judges the chosen reading's output, or
-/// where eval did not judge, by the label.
+/// site was right (None at layout sites): as `eval` judged the chosen reading's output, or,
+/// where eval did not judge or `params` choose another reading than the simulated run did,
+/// by the label.
 fn judged_documents(
     docs: &[TrainingDoc],
     params: &DecisionParams,
@@ -2058,13 +2059,19 @@ fn judged_documents(
             }
             let k = doc.positions.len();
             let decided = decide(sites, &doc.positions, &labels[..k.min(16)], params);
+            // `correct` judged the choice made when the document was simulated; where `params`
+            // choose another reading, only the label can say whether it is right.
             let right = decided
                 .sites
                 .iter()
+                .zip(&doc.sites)
                 .zip(&doc.labels)
                 .zip(&doc.correct)
-                .map(|((site, label), correct)| {
-                    (!site.layout_only).then(|| correct.unwrap_or(*label == Some(site.chosen)))
+                .map(|(((site, simulated), label), correct)| {
+                    (!site.layout_only).then(|| match correct {
+                        Some(right) if site.chosen == simulated.chosen => *right,
+                        _ => *label == Some(site.chosen),
+                    })
                 })
                 .collect();
             (decided, right)

@@ -249,42 +249,48 @@ fn training_documents(text: &str, seed: u64) -> Vec<String> {
     docs
 }
 
+/// Simulations of the training texts for `seeds` in every training configuration (see
+/// `training_documents`), decided with `params`, with the truth's labels.
+fn training_docs(
+    seeds: std::ops::RangeInclusive<u64>,
+    params: &DecisionParams,
+) -> Vec<TrainingDoc> {
+    use rayon::prelude::*;
+    let texts: Vec<String> = TRAINING_TEXTS.iter().map(|p| read(p)).collect();
+    let sets: Vec<(String, &[f64], u64)> = texts
+        .iter()
+        .flat_map(|t| TRAINING_RATES.iter().map(move |r| (t, *r)))
+        .flat_map(|(t, r)| {
+            seeds.clone().flat_map(move |seed| {
+                training_documents(t, seed)
+                    .into_iter()
+                    .map(move |doc| (doc, r, seed))
+            })
+        })
+        .collect();
+    sets.par_iter()
+        .map(|(text, rates, seed)| {
+            let r = run(text, rates, *seed, params);
+            let labels = site_labels(&r.truth, &r.result);
+            let json = serde_json::to_value(&r.result.report).unwrap();
+            let report: reconcile::eval::ReportSites = serde_json::from_value(json).unwrap();
+            let correct = evaluate(&r.truth, &r.result.text, Some(&report))
+                .sites
+                .unwrap()
+                .per_site;
+            TrainingDoc::from_decisions(&r.result.decisions, labels, correct)
+        })
+        .collect::<Vec<_>>()
+}
+
 /// Fit the decision weights on simulations of the training texts (seeds 1..=6), check them on
 /// other seeds, and print them (to be copied into `DecisionParams::default`).
 #[test]
 #[ignore]
 fn fit_decision_weights() {
     let start = DecisionParams::default();
-    let docs = |seeds: std::ops::RangeInclusive<u64>, params: &DecisionParams| {
-        use rayon::prelude::*;
-        let texts: Vec<String> = TRAINING_TEXTS.iter().map(|p| read(p)).collect();
-        let sets: Vec<(String, &[f64], u64)> = texts
-            .iter()
-            .flat_map(|t| TRAINING_RATES.iter().map(move |r| (t, *r)))
-            .flat_map(|(t, r)| {
-                seeds.clone().flat_map(move |seed| {
-                    training_documents(t, seed)
-                        .into_iter()
-                        .map(move |doc| (doc, r, seed))
-                })
-            })
-            .collect();
-        sets.par_iter()
-            .map(|(text, rates, seed)| {
-                let r = run(text, rates, *seed, params);
-                let labels = site_labels(&r.truth, &r.result);
-                let json = serde_json::to_value(&r.result.report).unwrap();
-                let report: reconcile::eval::ReportSites = serde_json::from_value(json).unwrap();
-                let correct = evaluate(&r.truth, &r.result.text, Some(&report))
-                    .sites
-                    .unwrap()
-                    .per_site;
-                TrainingDoc::from_decisions(&r.result.decisions, labels, correct)
-            })
-            .collect::<Vec<_>>()
-    };
-    let train = docs(1..=6, &start);
-    let check = docs(102..=102, &start);
+    let train = training_docs(1..=6, &start);
+    let check = training_docs(102..=102, &start);
     let labelled: usize = train.iter().flat_map(|d| &d.labels).flatten().count();
     let total: usize = train.iter().map(|d| d.labels.len()).sum();
     eprintln!("training sites: {labelled} labelled of {total}");
@@ -296,8 +302,8 @@ fn fit_decision_weights() {
     let (first, _) = fit(&train, &start);
     // Once more on sets decided with the first fit, so that "was the decision right" (which
     // the calibration is fitted to) is judged on the decisions the fitted model makes.
-    let train = docs(1..=6, &first);
-    let check = docs(102..=102, &first);
+    let train = training_docs(1..=6, &first);
+    let check = training_docs(102..=102, &first);
     let (fitted, ll) = fit(&train, &first);
     eprintln!(
         "fitted (for DecisionParams::default):\n{}",
@@ -316,7 +322,7 @@ fn fit_decision_weights() {
         ("fitted, logistic calibration only", &logistic_only),
         ("fitted", &fitted),
     ] {
-        print_calibration(name, &check, params);
+        print_calibration(name, &reconcile::decide::judged_sites(&check, params));
     }
     eprintln!(
         "confidence log loss on the check set: {:.5} (fitted), {:.5} (start)",
@@ -494,10 +500,36 @@ fn length_evidence_is_explained_from_the_reading_that_carries_it() {
     assert!(!reason.contains("shorter"), "{reason}");
 }
 
-/// Calibration of the check set, per script: confidence bins, sites, mean confidence,
-/// accuracy.
-fn print_calibration(name: &str, docs: &[TrainingDoc], params: &DecisionParams) {
-    let judged = reconcile::decide::judged_sites(docs, params);
+/// Calibration of the training texts by document length and number of witnesses (seeds
+/// 101–103: each text cut into 10,000-character pieces, whole, and cut into 3,000-character
+/// pieces), with `DecisionParams::default`: a diagnostic for the fitted calibration.
+#[test]
+#[ignore]
+fn calibration_by_document_length() {
+    let params = DecisionParams::default();
+    for seed in 101..=103 {
+        let docs = training_docs(seed..=seed, &params);
+        for (witnesses, name) in [(2, "two witnesses"), (3, "three witnesses")] {
+            let docs: Vec<TrainingDoc> = docs
+                .iter()
+                .filter(|d| d.positions.len() == witnesses)
+                .cloned()
+                .collect();
+            let pieces = [
+                "3,000-character pieces",
+                "whole texts",
+                "10,000-character pieces",
+            ];
+            print_calibration(
+                &format!("{}, {name}", pieces[(seed % 3) as usize]),
+                &reconcile::decide::judged_sites(&docs, &params),
+            );
+        }
+    }
+}
+
+/// Calibration of judged sites, per script: confidence bins, sites, mean confidence, accuracy.
+fn print_calibration(name: &str, judged: &[(reconcile::decide::Site, bool)]) {
     for script in 0..2 {
         eprintln!("{name}, {}:", ["Chinese", "other"][script]);
         let mut bins = [(0usize, 0.0, 0.0); 10];
