@@ -6,7 +6,7 @@
 
 use crate::align::{Run, align};
 use crate::blocks::Block;
-use crate::normalize::{PARAGRAPH, SPACE, Symbol, SymbolStream, is_wide};
+use crate::normalize::{CharKind, PARAGRAPH, SPACE, Symbol, SymbolStream, is_wide};
 use crate::pairing::Group;
 use std::ops::Range;
 
@@ -122,9 +122,9 @@ fn slot_bounds(pivot: &[Symbol], member: &[Symbol]) -> Vec<usize> {
 /// no mix of the two readings can give " i". So within short gaps the pairing that
 /// costs least is taken instead, where a symbol read against nothing or an extra symbol
 /// costs 1, a symbol against itself 0, against one of its own kind 1 and against another
-/// kind 1.5 (kinds: letters and ideographs, multi-character graphemes among them; digits;
-/// whitespace; every other symbol); the default is kept unless this is cheaper. With one
-/// pivot symbol or no member symbol there is only one way, the default.
+/// kind 1.5 (`CharKind`: letters and ideographs, multi-character graphemes among them;
+/// digits; whitespace; every other symbol); the default is kept unless this is cheaper.
+/// With one pivot symbol or no member symbol there is only one way, the default.
 fn spread_over_pivot(pivot: &[Symbol], member: &[Symbol]) -> Vec<(usize, usize)> {
     let (n, m) = (pivot.len(), member.len());
     let by_position: Vec<(usize, usize)> = (0..n)
@@ -133,14 +133,9 @@ fn spread_over_pivot(pivot: &[Symbol], member: &[Symbol]) -> Vec<(usize, usize)>
     if n < 2 || m == 0 || n > SPREAD_MOST_SYMBOLS || m > SPREAD_MOST_SYMBOLS {
         return by_position;
     }
-    fn kind(s: Symbol) -> u8 {
-        match char::from_u32(s) {
-            // The paragraph break (U+2029) is whitespace too.
-            Some(c) if c.is_whitespace() => 2,
-            Some(c) if c.is_numeric() => 1,
-            Some(c) if !c.is_alphabetic() => 3,
-            _ => 0,
-        }
+    fn kind(s: Symbol) -> CharKind {
+        // A symbol that is no single character is an interned multi-character grapheme.
+        char::from_u32(s).map_or(CharKind::Letter, CharKind::of)
     }
     // Cost of pivot symbol x reading the member's stretch r.
     let cost = |x: Symbol, r: &[Symbol]| -> f64 {

@@ -46,7 +46,7 @@
 
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
-use crate::normalize::{PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
+use crate::normalize::{CharKind, PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -458,12 +458,10 @@ pub enum AddedChar {
 
 impl AddedChar {
     fn of(c: char) -> AddedChar {
-        if c.is_alphabetic() {
-            AddedChar::Letter
-        } else if c.is_numeric() {
-            AddedChar::Digit
-        } else {
-            AddedChar::Mark
+        match CharKind::of(c) {
+            CharKind::Letter => AddedChar::Letter,
+            CharKind::Digit => AddedChar::Digit,
+            CharKind::Space | CharKind::Mark => AddedChar::Mark,
         }
     }
 

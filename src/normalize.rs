@@ -136,6 +136,34 @@ impl SymbolStream {
     }
 }
 
+/// What kind of character a symbol is, wherever kinds are told apart: pairing the symbols
+/// of a gap (`collate`) and the length prior of an added character (`decide`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharKind {
+    /// Letters and ideographs. A character that is both alphabetic and numeric (〇, Ⅻ) is a
+    /// letter: 〇 stands among ideographs, as in 二〇二一, where 二 is no digit either.
+    Letter,
+    Digit,
+    /// Whitespace, the paragraph break among it.
+    Space,
+    /// Punctuation and every other symbol.
+    Mark,
+}
+
+impl CharKind {
+    pub fn of(c: char) -> CharKind {
+        if c.is_whitespace() {
+            CharKind::Space
+        } else if c.is_alphabetic() {
+            CharKind::Letter
+        } else if c.is_numeric() {
+            CharKind::Digit
+        } else {
+            CharKind::Mark
+        }
+    }
+}
+
 /// True for characters set wide in East Asian typography (CJK ideographs, kana, hangul,
 /// CJK and full-width punctuation). Whitespace next to such a character is layout, not a
 /// word boundary.
@@ -262,6 +290,24 @@ mod tests {
         let mut t = SymbolTable::default();
         let s = normalize(&mut t, text);
         t.key_text(&s.symbols)
+    }
+
+    #[test]
+    fn character_kinds_put_numeral_letters_among_letters() {
+        for (c, kind) in [
+            ('权', CharKind::Letter),
+            ('a', CharKind::Letter),
+            ('〇', CharKind::Letter),
+            ('Ⅻ', CharKind::Letter),
+            ('7', CharKind::Digit),
+            ('½', CharKind::Digit),
+            (' ', CharKind::Space),
+            ('\u{2029}', CharKind::Space),
+            ('，', CharKind::Mark),
+            ('“', CharKind::Mark),
+        ] {
+            assert_eq!(CharKind::of(c), kind, "{c:?}");
+        }
     }
 
     #[test]
