@@ -222,15 +222,22 @@ const TRAINING_RATES: [&[f64]; 7] = [
     &[0.08, 0.08],
 ];
 
-/// Training documents of a seed: each training text whole (seeds 1, 4, …), in pieces of
-/// about 10,000 characters (seeds 2, 5, …), and in pieces of about 3,000 (seeds 3, 6, …).
-/// Real documents run from a short news item to a long report, and how much a document's
-/// own sites can say about its witnesses depends on its length.
+/// How long the training documents of a seed are: each training text whole (seeds 1, 4, …,
+/// None), in pieces of about 10,000 characters (seeds 2, 5, …), and in pieces of about 3,000
+/// (seeds 3, 6, …). Real documents run from a short news item to a long report, and how
+/// much a document's own sites can say about its witnesses depends on its length.
+fn piece_length(seed: u64) -> Option<usize> {
+    match seed % 3 {
+        1 => None,
+        2 => Some(10_000),
+        _ => Some(3_000),
+    }
+}
+
+/// Training documents of a seed: the text whole or cut into pieces (`piece_length`).
 fn training_documents(text: &str, seed: u64) -> Vec<String> {
-    let piece = match seed % 3 {
-        1 => return vec![text.to_string()],
-        2 => 10_000,
-        _ => 3_000,
+    let Some(piece) = piece_length(seed) else {
+        return vec![text.to_string()];
     };
     // Cut at paragraph breaks, once a piece has reached its length.
     let mut docs = vec![String::new()];
@@ -251,7 +258,7 @@ fn training_documents(text: &str, seed: u64) -> Vec<String> {
 
 /// Simulations of the training texts for `seeds` in every training configuration (see
 /// `training_documents`), decided with `params`, with the truth's labels.
-fn training_docs(
+fn simulate_training_sets(
     seeds: std::ops::RangeInclusive<u64>,
     params: &DecisionParams,
 ) -> Vec<TrainingDoc> {
@@ -289,8 +296,8 @@ fn training_docs(
 #[ignore]
 fn fit_decision_weights() {
     let start = DecisionParams::default();
-    let train = training_docs(1..=6, &start);
-    let check = training_docs(102..=102, &start);
+    let train = simulate_training_sets(1..=6, &start);
+    let check = simulate_training_sets(102..=102, &start);
     let labelled: usize = train.iter().flat_map(|d| &d.labels).flatten().count();
     let total: usize = train.iter().map(|d| d.labels.len()).sum();
     eprintln!("training sites: {labelled} labelled of {total}");
@@ -302,8 +309,8 @@ fn fit_decision_weights() {
     let (first, _) = fit(&train, &start);
     // Once more on sets decided with the first fit, so that "was the decision right" (which
     // the calibration is fitted to) is judged on the decisions the fitted model makes.
-    let train = training_docs(1..=6, &first);
-    let check = training_docs(102..=102, &first);
+    let train = simulate_training_sets(1..=6, &first);
+    let check = simulate_training_sets(102..=102, &first);
     let (fitted, ll) = fit(&train, &first);
     eprintln!(
         "fitted (for DecisionParams::default):\n{}",
@@ -508,20 +515,18 @@ fn length_evidence_is_explained_from_the_reading_that_carries_it() {
 fn calibration_by_document_length() {
     let params = DecisionParams::default();
     for seed in 101..=103 {
-        let docs = training_docs(seed..=seed, &params);
+        let docs = simulate_training_sets(seed..=seed, &params);
         for (witnesses, name) in [(2, "two witnesses"), (3, "three witnesses")] {
             let docs: Vec<TrainingDoc> = docs
                 .iter()
                 .filter(|d| d.positions.len() == witnesses)
                 .cloned()
                 .collect();
-            let pieces = [
-                "3,000-character pieces",
-                "whole texts",
-                "10,000-character pieces",
-            ];
+            let pieces = piece_length(seed).map_or("whole texts".to_string(), |n| {
+                format!("{n}-character pieces")
+            });
             print_calibration(
-                &format!("{}, {name}", pieces[(seed % 3) as usize]),
+                &format!("{pieces}, {name}"),
                 &reconcile::decide::judged_sites(&docs, &params),
             );
         }
