@@ -107,18 +107,19 @@ pub struct DecisionParams {
     /// `none_probability`), for Chinese and for other script, by how the two likeliest
     /// readings differ (confusion, slip, other).
     pub none_bias: [[f64; 3]; 2],
-    /// Logistic calibration of the confidence, per script (Chinese, other): weights of
-    /// `calibration_features` (see there), fitted on whether the chosen reading was right.
+    /// Logistic calibration of the confidence, per calibration group (`calibration_group`:
+    /// script, and two witnesses or more): weights of `calibration_features` (see there),
+    /// fitted on whether the chosen reading was right.
     /// A confidence computed from the posterior alone is off by site type (three-way splits
     /// are under-confident, votes of a much more reliable witness over-confident), and the
     /// mix of site types changes from document to document; conditioning on the site type
     /// keeps it honest under any mix.
-    pub calibration: [[f64; CALIBRATION_FEATURES]; 2],
-    /// A monotone correction of the logistic calibration, per script (Chinese, other): its
-    /// value at confidence 0, 0.05, …, 1, linear in between. A sigmoid has one shape; this
+    pub calibration: [[f64; CALIBRATION_FEATURES]; CALIBRATION_GROUPS],
+    /// A monotone correction of the logistic calibration, per calibration group: its value at
+    /// confidence 0, 0.05, …, 1, linear in between. A sigmoid has one shape; this
     /// map (isotonic regression on the training sites, see `fit_recalibration`) fixes the
     /// rest.
-    pub recalibration: [[f64; RECALIBRATION_KNOTS]; 2],
+    pub recalibration: [[f64; RECALIBRATION_KNOTS]; CALIBRATION_GROUPS],
 }
 
 impl DecisionParams {
@@ -192,22 +193,38 @@ impl Default for DecisionParams {
             none_bias: [[-0.71, 0.22, 2.99], [-1.59, 0.45, 3.32]],
             calibration: [
                 [
-                    -0.325, 1.386, 0.128, -0.019, 2.104, -0.770, -0.526, -0.521, 0.202, -0.332,
-                    0.169, -1.208, 1.244, -0.122, 0.013, 0.442, 0.785, 0.863,
+                    0.661, 1.267, 0.163, 0.382, 0.329, -0.694, -0.378, -0.442, 0.315, -0.545,
+                    0.041, -1.303, -0.178, 0.054, 0.417, 0.382, 0.004,
                 ],
                 [
-                    -0.586, 1.412, 0.056, 0.627, 0.862, -0.498, -0.777, -0.264, -0.306, 0.583,
-                    0.349, -0.901, 0.478, 0.366, -0.233, 0.711, 0.215, 0.333,
+                    0.066, 1.843, -0.361, -0.689, 4.744, -1.098, -1.123, -0.648, -0.204, 2.057,
+                    1.682, -0.152, 0.081, -0.027, 0.569, 0.000, 0.000,
+                ],
+                [
+                    -0.140, 1.545, 0.101, 0.457, -0.016, -0.771, -0.914, -0.432, -0.422, 0.379,
+                    0.216, -0.912, 0.331, -0.163, 0.689, 0.457, -0.108,
+                ],
+                [
+                    -0.865, 1.004, -0.108, 0.311, 2.075, -0.071, -0.333, 0.301, -0.134, 1.206,
+                    1.019, -0.381, 0.469, 0.056, 0.803, 0.000, 0.000,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.058, 0.071, 0.113, 0.153, 0.195, 0.232, 0.296, 0.395, 0.458, 0.501,
-                    0.570, 0.623, 0.671, 0.713, 0.766, 0.801, 0.836, 0.897, 0.954, 0.997,
+                    0.000, 0.042, 0.068, 0.106, 0.145, 0.185, 0.227, 0.307, 0.403, 0.450, 0.502,
+                    0.573, 0.625, 0.673, 0.721, 0.772, 0.800, 0.835, 0.897, 0.953, 0.996,
                 ],
                 [
-                    0.000, 0.041, 0.049, 0.093, 0.119, 0.140, 0.195, 0.297, 0.377, 0.459, 0.549,
-                    0.594, 0.641, 0.680, 0.732, 0.760, 0.795, 0.854, 0.884, 0.951, 0.998,
+                    0.000, 0.045, 0.083, 0.090, 0.196, 0.316, 0.344, 0.368, 0.392, 0.418, 0.435,
+                    0.463, 0.529, 0.601, 0.713, 0.767, 0.773, 0.865, 0.920, 0.974, 0.998,
+                ],
+                [
+                    0.000, 0.040, 0.055, 0.099, 0.117, 0.141, 0.204, 0.306, 0.386, 0.467, 0.541,
+                    0.597, 0.634, 0.679, 0.731, 0.779, 0.796, 0.853, 0.883, 0.950, 0.997,
+                ],
+                [
+                    0.000, 0.050, 0.095, 0.120, 0.164, 0.181, 0.190, 0.196, 0.257, 0.369, 0.417,
+                    0.558, 0.637, 0.708, 0.713, 0.720, 0.834, 0.886, 0.894, 0.961, 0.999,
                 ],
             ],
         }
@@ -1195,16 +1212,30 @@ fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 
+/// Groups of sites calibrated apart (`calibration_group`): Chinese and other script, each
+/// with two witnesses at the site and with three or more.
+pub const CALIBRATION_GROUPS: usize = 4;
+
+/// The calibration group of a site: its script, and whether three or more witnesses are at
+/// it. The same evidence means different things with two witnesses, where no vote can
+/// outnumber another, and with three or more, where the language model or the length prior
+/// may stand against two of three: with one calibration for both, three-witness English
+/// sites between 0.3 and 0.6 were right 14–22 points less often than their confidence on
+/// the training texts themselves (docs/evaluation.md).
+pub fn calibration_group(site: &Site) -> usize {
+    none_script(site) * 2 + usize::from(witnesses_at(site).count() >= 3)
+}
+
 /// Number of `calibration_features`.
-pub const CALIBRATION_FEATURES: usize = 18;
+pub const CALIBRATION_FEATURES: usize = 17;
 
 /// What the calibration knows about a decided site (the chosen reading against the runner-up),
 /// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
-/// chance that no reading is right: 1, logit of the chosen reading's posterior, logit(1 - none), three or more
-/// readings, the share of the site's witnesses that read the chosen one, the vote margin
-/// (unweighted nats), the language-model, length and consistency evidence margins (nats),
-/// whether the two differ by a confusion and by a slip, ln(1 + characters of the longest
-/// reading), three or more witnesses at the site, how short the document is,
+/// chance that no reading is right: 1, logit of the chosen reading's posterior,
+/// logit(1 - none), three or more readings, the share of the site's witnesses that read the
+/// chosen one, the vote margin (unweighted nats), the language-model, length and consistency
+/// evidence margins (nats), whether the two differ by a confusion and by a slip,
+/// ln(1 + characters of the longest reading), how short the document is,
 /// `shortness = 1 / (1 + text sites / 200)`, alone and times the vote margin (with two
 /// witnesses the reliability behind the votes is learned from the document's own sites, and
 /// in a short document a chance lead of one witness is taken for a real one), and which way
@@ -1254,7 +1285,6 @@ fn calibration_features(
         flag(class == Some(Difference::Confusion)),
         flag(class == Some(Difference::Slip)),
         (1.0 + longest as f64).ln(),
-        flag(voters >= 3),
         shortness,
         shortness * vote_margin,
         // Not `signum`: that gives +1 for a margin of 0, where the model leans neither way.
@@ -1274,15 +1304,15 @@ fn calibration_features(
 /// before it is split into the report's two terms.
 fn calibrated_confidence(
     features: &[f64; CALIBRATION_FEATURES],
-    script: usize,
+    group: usize,
     params: &DecisionParams,
 ) -> f64 {
     let z: f64 = features
         .iter()
-        .zip(&params.calibration[script])
+        .zip(&params.calibration[group])
         .map(|(x, w)| x * w)
         .sum();
-    recalibrate(&params.recalibration[script], sigmoid(z))
+    recalibrate(&params.recalibration[group], sigmoid(z))
 }
 
 /// Calibrate a decided text site so that confidence = posterior[chosen] · (1 - none) is the
@@ -1298,7 +1328,7 @@ fn calibrate(
     params: &DecisionParams,
 ) {
     let features = calibration_features(site, error_rate, none, text_sites);
-    let c = calibrated_confidence(&features, none_script(site), params);
+    let c = calibrated_confidence(&features, calibration_group(site), params);
     let p = site.posterior[site.chosen];
     if c <= p {
         site.none = 1.0 - c / p;
@@ -1903,13 +1933,14 @@ pub fn mean_log_likelihood(docs: &[TrainingDoc], params: &DecisionParams) -> f64
 }
 
 /// Fit the logistic calibration by maximum likelihood of "the chosen reading is right" over
-/// the judged text sites, per script, from `params.calibration` (a script with under 200
-/// sites keeps those weights).
+/// the judged text sites, per calibration group, from `params.calibration` (a group with
+/// under 200 sites keeps those weights).
 pub fn fit_calibration(
     docs: &[TrainingDoc],
     params: &DecisionParams,
-) -> [[f64; CALIBRATION_FEATURES]; 2] {
-    let mut rows: [Vec<([f64; CALIBRATION_FEATURES], bool)>; 2] = Default::default();
+) -> [[f64; CALIBRATION_FEATURES]; CALIBRATION_GROUPS] {
+    let mut rows: [Vec<([f64; CALIBRATION_FEATURES], bool)>; CALIBRATION_GROUPS] =
+        Default::default();
     for (decided, right) in judged_documents(docs, params) {
         let text_sites = decided.sites.iter().filter(|s| !s.layout_only).count();
         for (site, right) in decided.sites.iter().zip(right) {
@@ -1920,7 +1951,7 @@ pub fn fit_calibration(
                 raw.posterior = posterior(site, &decided.error_rate, params.vote_weight).0;
                 let none = none_probability(&raw, &decided.error_rate, params);
                 let x = calibration_features(&raw, &decided.error_rate, none, text_sites);
-                rows[none_script(site)].push((x, right));
+                rows[calibration_group(site)].push((x, right));
             }
         }
     }
@@ -1971,21 +2002,21 @@ fn logistic_newton<const N: usize>(rows: &[([f64; N], bool)], mut w: [f64; N]) -
     w
 }
 
-/// Fit `recalibration` per script: decide every training document with `params` (and no
+/// Fit `recalibration` per calibration group: decide every training document with `params` (and no
 /// recalibration), then isotonic regression (pool-adjacent-violators) of "the decision was
 /// right" on the confidence, read off at the knots. Knots beyond the training confidences
 /// take the nearest fitted value; the map is monotone by construction.
 pub fn fit_recalibration(
     docs: &[TrainingDoc],
     params: &DecisionParams,
-) -> [[f64; RECALIBRATION_KNOTS]; 2] {
+) -> [[f64; RECALIBRATION_KNOTS]; CALIBRATION_GROUPS] {
     let plain = DecisionParams {
-        recalibration: [NO_RECALIBRATION; 2],
+        recalibration: [NO_RECALIBRATION; CALIBRATION_GROUPS],
         ..params.clone()
     };
-    let mut points: [Vec<(f64, f64)>; 2] = [Vec::new(), Vec::new()];
+    let mut points: [Vec<(f64, f64)>; CALIBRATION_GROUPS] = Default::default();
     for (site, right) in judged_sites(docs, &plain) {
-        points[none_script(&site)].push((site.confidence(), f64::from(u8::from(right))));
+        points[calibration_group(&site)].push((site.confidence(), f64::from(u8::from(right))));
     }
     points.map(|p| {
         if p.len() < 200 {
@@ -2288,13 +2319,13 @@ mod recalibration_tests {
         let error_rate = [0.03, 0.03, 0.03];
         for weights in [[3.0, 0.5], [-3.0, 0.5]] {
             // A constant logistic calibration: confidence σ(weights[0]) whatever the site.
-            let mut calibration = [[0.0; CALIBRATION_FEATURES]; 2];
+            let mut calibration = [[0.0; CALIBRATION_FEATURES]; CALIBRATION_GROUPS];
             for c in &mut calibration {
                 c[0] = weights[0];
             }
             let params = DecisionParams {
                 calibration,
-                recalibration: [NO_RECALIBRATION; 2],
+                recalibration: [NO_RECALIBRATION; CALIBRATION_GROUPS],
                 ..DecisionParams::default()
             };
             let mut s = site(&[(&[0], 0.0), (&[1], -1.0), (&[2], -2.0)]);

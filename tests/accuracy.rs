@@ -262,11 +262,20 @@ fn simulate_training_sets(
     seeds: std::ops::RangeInclusive<u64>,
     params: &DecisionParams,
 ) -> Vec<TrainingDoc> {
+    simulate_training_sets_in(seeds, &TRAINING_RATES, params)
+}
+
+/// `simulate_training_sets` in the witness configurations `configurations` only.
+fn simulate_training_sets_in(
+    seeds: std::ops::RangeInclusive<u64>,
+    configurations: &[&[f64]],
+    params: &DecisionParams,
+) -> Vec<TrainingDoc> {
     use rayon::prelude::*;
     let texts: Vec<String> = TRAINING_TEXTS.iter().map(|p| read(p)).collect();
     let sets: Vec<(String, &[f64], u64)> = texts
         .iter()
-        .flat_map(|t| TRAINING_RATES.iter().map(move |r| (t, *r)))
+        .flat_map(|t| configurations.iter().map(move |r| (t, *r)))
         .flat_map(|(t, r)| {
             seeds.clone().flat_map(move |seed| {
                 training_documents(t, seed)
@@ -321,7 +330,7 @@ fn fit_decision_weights() {
         mean_log_likelihood(&check, &fitted)
     );
     let logistic_only = DecisionParams {
-        recalibration: [reconcile::decide::NO_RECALIBRATION; 2],
+        recalibration: [reconcile::decide::NO_RECALIBRATION; reconcile::decide::CALIBRATION_GROUPS],
         ..fitted.clone()
     };
     for (name, params) in [
@@ -530,6 +539,20 @@ fn calibration_by_document_length() {
                 &reconcile::decide::judged_sites(&docs, &params),
             );
         }
+    }
+}
+
+/// Calibration of the training texts by witness configuration (seeds 101–103).
+#[test]
+#[ignore]
+fn calibration_by_configuration() {
+    let params = DecisionParams::default();
+    for rates in TRAINING_RATES {
+        let docs = simulate_training_sets_in(101..=103, &[rates], &params);
+        print_calibration(
+            &format!("rates {rates:?}"),
+            &reconcile::decide::judged_sites(&docs, &params),
+        );
     }
 }
 
