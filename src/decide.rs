@@ -1219,9 +1219,10 @@ pub const CALIBRATION_GROUPS: usize = 4;
 /// The calibration group of a site: its script, and whether three or more witnesses are at
 /// it. The same evidence means different things with two witnesses, where no vote can
 /// outnumber another, and with three or more, where the language model or the length prior
-/// may stand against two of three: with one calibration for both, three-witness English
-/// sites between 0.3 and 0.6 were right 14–22 points less often than their confidence on
-/// the training texts themselves (docs/evaluation.md).
+/// may stand against two of three. With one calibration for both, the two-witness sites
+/// (many more) set its shape, and three-witness sites in the middle bins were off by up to
+/// 20–27 points on the training texts themselves, under-confident in Chinese and
+/// over-confident in English (docs/evaluation.md).
 pub fn calibration_group(site: &Site) -> usize {
     none_script(site) * 2 + usize::from(witnesses_at(site).count() >= 3)
 }
