@@ -174,57 +174,57 @@ impl Default for DecisionParams {
     #[allow(clippy::approx_constant)]
     fn default() -> Self {
         DecisionParams {
-            lm_weight_confusion: 1.15,
-            lm_weight_slip: 0.79,
+            lm_weight_confusion: 1.17,
+            lm_weight_slip: 0.85,
             lm_weight_other: 0.1,
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.70, 0.86, 0.80],
+            length_prior: [0.64, 0.82, 0.79],
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.42,
-            space_prior: 0.42,
-            mix_prior: 0.04,
-            consistency_weight: 1.99,
+            doubled_prior: -0.41,
+            space_prior: 0.44,
+            mix_prior: 0.05,
+            consistency_weight: 1.61,
             glossary_log_lr: 50.0_f64.ln(),
             vote_weight: 1.05,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.71, 0.22, 2.99], [-1.59, 0.45, 3.32]],
+            none_bias: [[-0.72, 0.21, 2.98], [-1.63, 0.45, 3.26]],
             calibration: [
                 [
-                    0.661, 1.267, 0.163, 0.382, 0.329, -0.694, -0.378, -0.442, 0.315, -0.545,
-                    0.041, -1.303, -0.178, 0.054, 0.417, 0.382, 0.004,
+                    0.657, 1.239, 0.157, 0.381, 0.343, -0.648, -0.401, -0.364, 0.639, -0.498,
+                    0.026, -1.299, -0.179, 0.050, 0.426, 0.381, -0.030,
                 ],
                 [
-                    0.066, 1.843, -0.361, -0.689, 4.744, -1.098, -1.123, -0.648, -0.204, 2.057,
-                    1.682, -0.152, 0.081, -0.027, 0.569, 0.000, 0.000,
+                    0.019, 1.903, -0.379, -0.609, 4.796, -1.130, -1.234, -0.663, 0.103, 2.164,
+                    1.745, -0.174, 0.098, -0.048, 0.591, 0.000, 0.000,
                 ],
                 [
-                    -0.140, 1.545, 0.101, 0.457, -0.016, -0.771, -0.914, -0.432, -0.422, 0.379,
-                    0.216, -0.912, 0.331, -0.163, 0.689, 0.457, -0.108,
+                    0.028, 1.686, 0.124, 0.581, 0.070, -0.938, -1.054, -0.670, -0.553, -0.090,
+                    -0.032, -1.172, 0.291, -0.151, 0.867, 0.581, -0.112,
                 ],
                 [
-                    -0.865, 1.004, -0.108, 0.311, 2.075, -0.071, -0.333, 0.301, -0.134, 1.206,
-                    1.019, -0.381, 0.469, 0.056, 0.803, 0.000, 0.000,
+                    -0.689, 1.014, -0.073, 0.417, 1.356, -0.077, -0.329, 0.235, -0.156, 0.951,
+                    0.844, -0.402, 0.439, 0.153, 0.861, 0.000, 0.000,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.042, 0.068, 0.106, 0.145, 0.185, 0.227, 0.307, 0.403, 0.450, 0.502,
-                    0.573, 0.625, 0.673, 0.721, 0.772, 0.800, 0.835, 0.897, 0.953, 0.996,
+                    0.000, 0.046, 0.064, 0.113, 0.158, 0.182, 0.234, 0.309, 0.403, 0.443, 0.506,
+                    0.569, 0.632, 0.670, 0.719, 0.766, 0.801, 0.834, 0.900, 0.954, 0.996,
                 ],
                 [
-                    0.000, 0.045, 0.083, 0.090, 0.196, 0.316, 0.344, 0.368, 0.392, 0.418, 0.435,
-                    0.463, 0.529, 0.601, 0.713, 0.767, 0.773, 0.865, 0.920, 0.974, 0.998,
+                    0.000, 0.048, 0.090, 0.118, 0.224, 0.302, 0.358, 0.369, 0.390, 0.411, 0.413,
+                    0.461, 0.535, 0.596, 0.710, 0.762, 0.790, 0.862, 0.920, 0.973, 0.998,
                 ],
                 [
-                    0.000, 0.040, 0.055, 0.099, 0.117, 0.141, 0.204, 0.306, 0.386, 0.467, 0.541,
-                    0.597, 0.634, 0.679, 0.731, 0.779, 0.796, 0.853, 0.883, 0.950, 0.997,
+                    0.000, 0.023, 0.043, 0.074, 0.111, 0.144, 0.223, 0.347, 0.418, 0.452, 0.555,
+                    0.616, 0.634, 0.700, 0.735, 0.766, 0.806, 0.835, 0.886, 0.937, 0.997,
                 ],
                 [
-                    0.000, 0.050, 0.095, 0.120, 0.164, 0.181, 0.190, 0.196, 0.257, 0.369, 0.417,
-                    0.558, 0.637, 0.708, 0.713, 0.720, 0.834, 0.886, 0.894, 0.961, 0.999,
+                    0.000, 0.050, 0.095, 0.126, 0.142, 0.149, 0.154, 0.216, 0.288, 0.381, 0.431,
+                    0.498, 0.641, 0.699, 0.721, 0.782, 0.842, 0.890, 0.892, 0.956, 0.999,
                 ],
             ],
         }
@@ -314,11 +314,21 @@ pub struct Site {
     pub segment: usize,
     /// The witnesses disagree only about a paragraph break.
     pub layout_only: bool,
+    /// The site's key (the report's `key_before` / `key_after`, what reviewer decisions are
+    /// matched by): `DecisionParams::context` symbols of the group's longest member on each
+    /// side, whatever is decided around the site.
     pub left_context: String,
     pub right_context: String,
-    /// Whether the left and the right context stop at a paragraph break or the edge of the
-    /// document (rather than at their length).
+    /// The text around the site as the evidence reads it (the language model, the difference
+    /// classes, the consistency phrases): as the key, but to the end of a word, and, once the
+    /// sites nearby are decided, with their chosen readings (`rescore_in_chosen_context`).
+    pub evidence_context: [String; 2],
+    /// Whether the left and the right evidence context stop at a paragraph break or the edge
+    /// of the document (rather than at their length).
     pub context_cut: [bool; 2],
+    /// How well the evidence context fits the site: the language model's plausibility of the
+    /// likeliest reading in it (nats).
+    pub context_fit: f64,
     /// Candidates sorted by key.
     pub candidates: Vec<Candidate>,
     /// Posterior probability of each candidate.
@@ -337,9 +347,9 @@ impl Site {
     fn reading_window(&self, k: usize) -> String {
         format!(
             "{}{}{}",
-            self.left_context,
+            self.evidence_context[0],
             self.candidates[k].text(),
-            self.right_context
+            self.evidence_context[1]
         )
     }
 
@@ -366,15 +376,25 @@ pub struct Decisions {
     pub positions: Vec<usize>,
 }
 
-/// Context text next to a segment: agreed text, or at an earlier site the reading of the
-/// group's longest member; it stops at a paragraph break. With it, whether it stopped there
-/// or at the edge of the document before reaching `len` symbols.
-fn context(
+/// How far an evidence context may run past its length to finish a word.
+const MAX_WORD_TAIL: usize = 24;
+
+/// Context text next to a segment, up to `len` symbols; it stops at a paragraph break. It
+/// reads the agreed text and, at the group's other variant segments, `reading_at(segment)`
+/// where that gives a reading, else the reading of the group's longest member. With
+/// `whole_words` it runs past `len` to the end of an English word (at most `MAX_WORD_TAIL`
+/// more): the language model knows whole words only, and in a long word cut by the context
+/// (8 symbols of "correspondence") it would see two unknown words where the right reading
+/// is a known one. With the text, whether it stopped at a paragraph break or at the edge of
+/// the document before reaching `len` symbols.
+fn context<'a>(
     collation: &Collation,
     table: &SymbolTable,
     segment: usize,
     len: usize,
     before: bool,
+    reading_at: &dyn Fn(usize) -> Option<&'a str>,
+    whole_words: bool,
 ) -> (String, bool) {
     // The collation's pivot: the longest member, chosen independently of witness order.
     let longest = crate::collate::pivot(&collation.streams);
@@ -383,22 +403,41 @@ fn context(
         Segment::Agreed { starts, len } => starts[longest]..starts[longest] + len,
         Segment::Variant { ranges, .. } => ranges[longest].clone(),
     };
-    let mut symbols = Vec::new();
+    // Symbols in reading order from the segment outwards; a chosen reading's key gives one
+    // per character (a character is its own symbol, and a paragraph break its own key).
+    let mut symbols: Vec<Symbol> = Vec::new();
+    let in_word = |s: Symbol| {
+        table
+            .first_char(s)
+            .is_some_and(crate::language_model::is_in_english_word)
+    };
     let indices: Box<dyn Iterator<Item = usize>> = if before {
         Box::new((0..segment).rev())
     } else {
         Box::new(segment + 1..collation.segments.len())
     };
+    let mut piece = Vec::new();
     'outer: for i in indices {
-        let r = range_of(&collation.segments[i]);
-        let piece = &stream[r];
-        let ordered: Box<dyn Iterator<Item = &u32>> = if before {
-            Box::new(piece.iter().rev())
-        } else {
-            Box::new(piece.iter())
-        };
-        for &s in ordered {
-            if s == PARAGRAPH || symbols.len() >= len {
+        piece.clear();
+        match reading_at(i) {
+            Some(reading) => piece.extend(reading.chars().map(|c| {
+                if c == PARAGRAPH_KEY {
+                    PARAGRAPH
+                } else {
+                    c as Symbol
+                }
+            })),
+            None => piece.extend_from_slice(&stream[range_of(&collation.segments[i])]),
+        }
+        if before {
+            piece.reverse();
+        }
+        for &s in &piece {
+            let finishing_a_word = whole_words
+                && in_word(s)
+                && symbols.last().is_some_and(|&l| in_word(l))
+                && symbols.len() < len + MAX_WORD_TAIL;
+            if s == PARAGRAPH || (symbols.len() >= len && !finishing_a_word) {
                 break 'outer;
             }
             symbols.push(s);
@@ -554,13 +593,13 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
     // The break is part of the phrase where its two characters of context reach it.
     let reaches_break =
         |context: &str, side: usize| site.context_cut[side] && context.chars().count() < 2;
-    let left = last_chars(&site.left_context, 2);
+    let left = last_chars(&site.evidence_context[0], 2);
     let left = if reaches_break(&left, 0) {
         format!("{PARAGRAPH_KEY}{left}")
     } else {
         left
     };
-    let right = first_chars(&site.right_context, 2);
+    let right = first_chars(&site.evidence_context[1], 2);
     let right = if reaches_break(&right, 1) {
         format!("{right}{PARAGRAPH_KEY}")
     } else {
@@ -636,6 +675,7 @@ fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossa
     // best, must not pass as "different words" from it.
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    site.context_fit = order.first().map_or(0.0, |&best| scores[best]);
     let keys: Vec<Vec<char>> = site
         .candidates
         .iter()
@@ -770,15 +810,30 @@ pub fn gather_sites(
                 })
                 .collect();
             let layout_only = candidates.iter().all(|c| c.text() == candidates[0].text());
-            let (left_context, left_cut) = context(collation, table, si, params.context, true);
-            let (right_context, right_cut) = context(collation, table, si, params.context, false);
+            // The key reads exactly `params.context` symbols; the evidence, whole words.
+            let side = |before, whole_words| {
+                context(
+                    collation,
+                    table,
+                    si,
+                    params.context,
+                    before,
+                    &|_| None,
+                    whole_words,
+                )
+            };
+            let ((left_context, _), (right_context, _)) = (side(true, false), side(false, false));
+            let ((left_evidence, left_cut), (right_evidence, right_cut)) =
+                (side(true, true), side(false, true));
             sites.push(Site {
                 group: g,
                 segment: si,
                 layout_only,
                 left_context,
                 right_context,
+                evidence_context: [left_evidence, right_evidence],
                 context_cut: [left_cut, right_cut],
+                context_fit: 0.0,
                 candidates,
                 posterior: Vec::new(),
                 chosen: 0,
@@ -788,6 +843,46 @@ pub fn gather_sites(
             });
         }
     }
+    for site in sites.iter_mut().filter(|s| !s.layout_only) {
+        let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
+        for (i, c) in site.candidates.iter_mut().enumerate() {
+            for (j, k) in keys.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                match extension(k, &keys[i]) {
+                    Some(Extension::Spaces) => c.features.spaces = true,
+                    Some(Extension::Doubling) => c.features.doubles = true,
+                    Some(Extension::Adds(kind)) => c.features.adds = Some(kind),
+                    Some(Extension::AddsWords) => c.features.adds_words = true,
+                    None => {}
+                }
+            }
+        }
+    }
+    for site in sites.iter_mut().filter(|s| s.layout_only) {
+        let explicit = |c: &Candidate| c.witnesses.iter().any(|&w| explicit_paragraphs[w]);
+        if site.candidates.iter().any(|c| !explicit(c)) {
+            for c in &mut site.candidates {
+                c.features.explicit_layout = explicit(c);
+            }
+        }
+    }
+    let mut all: Vec<&mut Site> = sites.iter_mut().collect();
+    score_in_context(&mut all, collations, table, model, params, glossary);
+    sites
+}
+
+/// The features of text sites that depend on their evidence context (language model,
+/// glossary, consistency), then every site's evidence.
+fn score_in_context(
+    sites: &mut [&mut Site],
+    collations: &[Collation],
+    table: &SymbolTable,
+    model: &dyn Plausibility,
+    params: &DecisionParams,
+    glossary: &[String],
+) {
     // Consistency counts (one sequential automaton build, then a parallel search) run beside
     // the language-model scoring, which is the expensive part and parallel too.
     let phrases: Vec<Vec<Option<String>>> = sites
@@ -817,34 +912,125 @@ pub fn gather_sites(
             });
         }
     }
-    for site in &mut sites {
-        let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
-        if site.layout_only {
-            let explicit = |c: &Candidate| c.witnesses.iter().any(|&w| explicit_paragraphs[w]);
-            if site.candidates.iter().any(|c| !explicit(c)) {
-                for c in &mut site.candidates {
-                    c.features.explicit_layout = explicit(c);
-                }
-            }
-        } else {
-            for (i, c) in site.candidates.iter_mut().enumerate() {
-                for (j, k) in keys.iter().enumerate() {
-                    if j == i {
-                        continue;
-                    }
-                    match extension(k, &keys[i]) {
-                        Some(Extension::Spaces) => c.features.spaces = true,
-                        Some(Extension::Doubling) => c.features.doubles = true,
-                        Some(Extension::Adds(kind)) => c.features.adds = Some(kind),
-                        Some(Extension::AddsWords) => c.features.adds_words = true,
-                        None => {}
-                    }
-                }
-            }
-        }
+    for site in sites.iter_mut() {
         apply_params(site, params);
     }
+}
+
+/// Most rounds of `read_in_chosen_context`. On 2 × 1 M characters of simulated Chinese
+/// (bench/gen.py), the second round changed 9 choices and a third would have changed 1, at
+/// about 140 ms a round.
+const CONTEXT_ROUNDS: usize = 2;
+
+/// Read every text site again in the context of the readings chosen at the sites around it,
+/// choose again, and repeat until the choices settle or `CONTEXT_ROUNDS` rounds are done.
+/// The sites come from `gather_sites`, whose contexts read the longest member at the sites
+/// nearby, and a neighbour's error there can hide the right reading from the language model
+/// (one letter misread beside the site makes every reading an unknown word) and from the
+/// consistency phrases. More than one round: two errors in one word each hide the other, and
+/// the first choice at one of them may be a tie that only the other's repair breaks.
+pub fn read_in_chosen_context(
+    mut sites: Vec<Site>,
+    positions: &[usize],
+    collations: &[Collation],
+    table: &SymbolTable,
+    model: &dyn Plausibility,
+    params: &DecisionParams,
+    glossary: &[String],
+) -> Vec<Site> {
+    let mut chosen = choose(&sites, positions, params);
+    for round in 1..=CONTEXT_ROUNDS {
+        let rescored = rescore_in_chosen_context(
+            &mut sites, &chosen, collations, table, model, params, glossary,
+        );
+        if !rescored || round == CONTEXT_ROUNDS {
+            break;
+        }
+        let next = choose(&sites, positions, params);
+        if next == chosen {
+            break;
+        }
+        chosen = next;
+    }
     sites
+}
+
+/// Score again, in the context of the readings `chosen` at the sites around it, every text
+/// site whose context that changes. Sites whose context does not change keep their features.
+/// Whether any changed.
+fn rescore_in_chosen_context(
+    sites: &mut [Site],
+    chosen: &[usize],
+    collations: &[Collation],
+    table: &SymbolTable,
+    model: &dyn Plausibility,
+    params: &DecisionParams,
+    glossary: &[String],
+) -> bool {
+    let site_at: std::collections::HashMap<(usize, usize), usize> = sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| ((s.group, s.segment), i))
+        .collect();
+    let new_contexts: Vec<Option<([String; 2], [bool; 2])>> = sites
+        .par_iter()
+        .map(|site| {
+            if site.layout_only {
+                return None;
+            }
+            let collation = &collations[site.group];
+            let reading_at = |segment: usize| {
+                site_at
+                    .get(&(site.group, segment))
+                    .map(|&i| sites[i].candidates[chosen[i]].key.as_str())
+            };
+            let side = |before| {
+                context(
+                    collation,
+                    table,
+                    site.segment,
+                    params.context,
+                    before,
+                    &reading_at,
+                    true,
+                )
+            };
+            let ((left, left_cut), (right, right_cut)) = (side(true), side(false));
+            (site.evidence_context != [left.as_str(), right.as_str()])
+                .then_some(([left, right], [left_cut, right_cut]))
+        })
+        .collect();
+    // Each site read anew, where its context changed.
+    let mut candidates: Vec<(usize, Site)> = new_contexts
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, new)| new.map(|context| (i, context)))
+        .map(|(i, (context, cut))| {
+            let mut site = sites[i].clone();
+            site.evidence_context = context;
+            site.context_cut = cut;
+            for c in &mut site.candidates {
+                c.features.lm_steps.clear();
+            }
+            (i, site)
+        })
+        .collect();
+    if candidates.is_empty() {
+        return false;
+    }
+    let mut rescored: Vec<&mut Site> = candidates.iter_mut().map(|(_, site)| site).collect();
+    score_in_context(&mut rescored, collations, table, model, params, glossary);
+    // A new context is kept where the site reads better in it: the right neighbour makes the
+    // right reading fluent, a wrong one makes every reading an unknown word. So a site is
+    // never read in a worse context than before, and rounds cannot go back and forth.
+    let mut any = false;
+    for (i, site) in candidates {
+        if site.context_fit > sites[i].context_fit {
+            sites[i] = site;
+            any = true;
+        }
+    }
+    any
 }
 
 /// Turn a site's features into evidence with `params`.
@@ -1342,6 +1528,39 @@ fn calibrate(
     }
 }
 
+/// The candidate of highest `posterior` at a site; ties go to the candidate read by the most
+/// reliable witness, then by key order.
+fn choice(site: &Site, posterior: &[f64], reliability: &[f64]) -> usize {
+    let best_witness = |c: &Candidate| {
+        c.witnesses
+            .iter()
+            .map(|&w| reliability[w])
+            .fold(0.0, f64::max)
+    };
+    (0..site.candidates.len())
+        .max_by(|&a, &b| {
+            posterior[a]
+                .total_cmp(&posterior[b])
+                .then(
+                    best_witness(&site.candidates[a]).total_cmp(&best_witness(&site.candidates[b])),
+                )
+                .then(b.cmp(&a))
+        })
+        .unwrap_or(0)
+}
+
+/// The reading `decide` would choose at every site, without its confidence or reason (the
+/// calibration never changes a choice).
+pub fn choose(sites: &[Site], positions: &[usize], params: &DecisionParams) -> Vec<usize> {
+    let vw = params.vote_weight;
+    let error_rate = estimate_error_rates(sites, positions, vw);
+    let reliability = reliability_at_sites(sites, &error_rate, vw);
+    sites
+        .par_iter()
+        .map(|site| choice(site, &posterior(site, &error_rate, vw).0, &reliability))
+        .collect()
+}
+
 /// Decide every site: posterior, choice, and a one-line reason.
 pub fn decide(
     mut sites: Vec<Site>,
@@ -1359,24 +1578,7 @@ pub fn decide(
         let (q, votes) = posterior(site, &error_rate, vw);
         site.posterior = q;
         let none = none_probability(site, &error_rate, params);
-        // Ties go to the candidate read by the most reliable witness, then by key order.
-        let best_witness = |c: &Candidate| {
-            c.witnesses
-                .iter()
-                .map(|&w| reliability[w])
-                .fold(0.0, f64::max)
-        };
-        site.chosen = (0..site.candidates.len())
-            .max_by(|&a, &b| {
-                site.posterior[a]
-                    .total_cmp(&site.posterior[b])
-                    .then(
-                        best_witness(&site.candidates[a])
-                            .total_cmp(&best_witness(&site.candidates[b])),
-                    )
-                    .then(b.cmp(&a))
-            })
-            .unwrap_or(0);
+        site.chosen = choice(site, &site.posterior, &reliability);
         if site.layout_only {
             site.none = 0.0;
         } else {
@@ -2149,7 +2351,9 @@ mod tests {
             layout_only: false,
             left_context: String::new(),
             right_context: String::new(),
+            evidence_context: [String::new(), String::new()],
             context_cut: [false; 2],
+            context_fit: 0.0,
             candidates: candidates
                 .iter()
                 .enumerate()

@@ -329,6 +329,12 @@ fn is_apostrophe(ch: char) -> bool {
     ch == '\'' || ch == '\u{2019}'
 }
 
+/// Whether `ch` belongs to an English word as the model reads words (letters of the Latin
+/// script and apostrophes): a context that stops at such a character may cut a word.
+pub fn is_in_english_word(ch: char) -> bool {
+    is_latin_letter(ch) || is_apostrophe(ch)
+}
+
 fn script_runs(text: &str) -> impl Iterator<Item = ScriptRun<'_>> {
     let mut rest = text;
     std::iter::from_fn(move || {

@@ -190,6 +190,15 @@ pub fn reconcile_with_model(
             }
         }
     }
+    let sites = decide::read_in_chosen_context(
+        sites,
+        &positions,
+        &collations,
+        &table,
+        model,
+        &options.params,
+        &options.glossary,
+    );
     let mut decisions = decide::decide(sites, &positions, &labels, &options.params);
     let applied = options
         .reviewer_decisions

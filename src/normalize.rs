@@ -76,6 +76,17 @@ impl SymbolTable {
         }
     }
 
+    /// The first character of the folded key of `symbol`.
+    pub fn first_char(&self, symbol: Symbol) -> Option<char> {
+        if symbol == PARAGRAPH {
+            Some(PARAGRAPH_KEY)
+        } else if symbol >= FIRST_INTERNED {
+            self.keys[(symbol - FIRST_INTERNED) as usize].chars().next()
+        } else {
+            char::from_u32(symbol)
+        }
+    }
+
     /// The folded text of a symbol sequence.
     pub fn key_text(&self, symbols: &[Symbol]) -> String {
         let mut s = String::with_capacity(symbols.len() * 3);

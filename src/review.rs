@@ -942,7 +942,9 @@ mod tests {
             layout_only: false,
             left_context: before.into(),
             right_context: after.into(),
+            evidence_context: [before.into(), after.into()],
             context_cut: [false; 2],
+            context_fit: 0.0,
             candidates: readings
                 .iter()
                 .enumerate()

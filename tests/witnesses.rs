@@ -258,3 +258,35 @@ fn a_transposition_is_not_mixed() {
         );
     }
 }
+
+const PRIVACY_EN: &str = "No one shall be subjected to arbitrary interference with his privacy, family, home or correspondence, nor to attacks upon his honour and reputation.\n";
+
+#[test]
+fn a_long_word_is_read_whole_by_the_language_model() {
+    // The swapped letters sit ten letters into "responsibilities": eight symbols of context
+    // would show the model "nsibilities" against "nsibiilties", two unknown words, and leave
+    // the choice to a tie, which key order gives to the wrong "il".
+    let truth = "Everyone has duties to the community and shares its responsibilities.\n";
+    let wrong = truth.replace("responsibilities", "responsibiilties");
+    for texts in [[truth, wrong.as_str()], [wrong.as_str(), truth]] {
+        let result = reconcile_texts(&texts);
+        assert_eq!(result.text, truth);
+    }
+}
+
+#[test]
+fn a_site_is_read_with_the_chosen_reading_of_its_neighbour() {
+    // Each witness has one error in "correspondence": one swaps "de", the other writes "b"
+    // for "p". Read with the first witness's "ed" beside it, the "b"/"p" site is two unknown
+    // words either way; once the "de" site is decided, it is "correspondence" against
+    // "corresbondence". The first witness is the longer one (an extra doubled letter far
+    // away), so the context read first is its reading.
+    let a = PRIVACY_EN
+        .replace("correspondence", "corresponednce")
+        .replace("arbitrary", "arbitrarry");
+    let b = PRIVACY_EN.replace("correspondence", "corresbondence");
+    for texts in [[a.as_str(), b.as_str()], [b.as_str(), a.as_str()]] {
+        let result = reconcile_texts(&texts);
+        assert!(result.text.contains(" correspondence,"), "{}", result.text);
+    }
+}
