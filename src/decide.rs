@@ -10,7 +10,9 @@
 //! **Evidence** about the reading itself, independent of who wrote it (all in nats):
 //!
 //! * *language plausibility in context* (`language_model`): the length-fair plausibility of
-//!   `context + c + context` minus the best candidate's, weighted by how the candidate
+//!   `context + c + context` (the site's evidence context: whole words, and the readings
+//!   chosen at the sites nearby, `read_in_chosen_context`) minus the best candidate's,
+//!   weighted by how the candidate
 //!   differs from that best reading (`confusion::difference`): a known confusion (形近字,
 //!   homophone, OCR look-alike) or another single slip (dropped, doubled, swapped character,
 //!   split word) usually breaks a word, so there the language model is trusted more; where
@@ -917,9 +919,9 @@ fn score_in_context(
     }
 }
 
-/// Most rounds of `read_in_chosen_context`. On 2 × 1 M characters of simulated Chinese
-/// (bench/gen.py), the second round changed 9 choices and a third would have changed 1, at
-/// about 140 ms a round.
+/// Most rounds of `read_in_chosen_context`. On 2 × 1 M characters of bench/gen.py text
+/// (seed 1), the first round changed 8 choices in Chinese and 244 in English, the second 0
+/// and 4, a third none; a round costs about 140 ms there.
 const CONTEXT_ROUNDS: usize = 2;
 
 /// Read every text site again in the context of the readings chosen at the sites around it,
@@ -956,8 +958,8 @@ pub fn read_in_chosen_context(
 }
 
 /// Score again, in the context of the readings `chosen` at the sites around it, every text
-/// site whose context that changes. Sites whose context does not change keep their features.
-/// Whether any changed.
+/// site whose context that changes, and keep the new context where it fits the site better.
+/// Whether any site took a new context.
 fn rescore_in_chosen_context(
     sites: &mut [Site],
     chosen: &[usize],
