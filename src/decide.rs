@@ -665,6 +665,10 @@ fn consistency_counts(
 /// The language-model features (plausibility in context against the best reading, and how
 /// each reading differs from it) and the glossary feature of a text site.
 fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossary: &[String]) {
+    // Steps are built from the best reading's (none) outwards: any from an earlier context go.
+    for c in &mut site.candidates {
+        c.features.lm_steps.clear();
+    }
     let windows: Vec<String> = (0..site.candidates.len())
         .map(|k| site.reading_window(k))
         .collect();
@@ -1011,9 +1015,6 @@ fn rescore_in_chosen_context(
             let mut site = sites[i].clone();
             site.evidence_context = context;
             site.context_cut = cut;
-            for c in &mut site.candidates {
-                c.features.lm_steps.clear();
-            }
             (i, site)
         })
         .collect();

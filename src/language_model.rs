@@ -297,7 +297,7 @@ enum CharClass {
 fn classify(ch: char) -> CharClass {
     if is_cjk_ideograph(ch) {
         CharClass::CjkIdeograph
-    } else if is_latin_letter(ch) || is_apostrophe(ch) {
+    } else if is_in_english_word(ch) {
         CharClass::LatinWordChar
     } else {
         CharClass::Other
