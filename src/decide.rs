@@ -49,6 +49,7 @@
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
 use crate::normalize::{CharKind, PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
+use crate::spacing::SpacingHabits;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -90,6 +91,8 @@ pub struct DecisionParams {
     pub doubled_prior: f64,
     /// Log-odds of a reading that only adds spaces to another.
     pub space_prior: f64,
+    /// Weight of the documents' spacing habits (`spacing`) where a reading only adds spaces.
+    pub spacing_weight: f64,
     /// Log-odds of a mix of two witnesses' readings (`collate::combined_readings`): right
     /// only where both erred, which the votes already count; this corrects for how often
     /// the language model and the length prior favour a mix that is wrong.
@@ -182,12 +185,13 @@ impl Default for DecisionParams {
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.64, 0.82, 0.79],
+            length_prior: [0.64, 0.81, 0.79],
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.41,
-            space_prior: 0.44,
+            space_prior: 0.23,
+            spacing_weight: 0.59,
             mix_prior: 0.05,
-            consistency_weight: 1.61,
+            consistency_weight: 1.58,
             glossary_log_lr: 50.0_f64.ln(),
             vote_weight: 1.05,
             layout_prior: 2.0_f64.ln() * 2.0,
@@ -195,38 +199,38 @@ impl Default for DecisionParams {
             none_bias: [[-0.72, 0.21, 2.98], [-1.63, 0.45, 3.26]],
             calibration: [
                 [
-                    0.657, 1.239, 0.157, 0.381, 0.343, -0.648, -0.401, -0.364, 0.639, -0.498,
-                    0.026, -1.299, -0.179, 0.050, 0.426, 0.381, -0.030,
+                    0.657, 1.242, 0.155, 0.382, 0.347, -0.648, -0.404, -0.372, 0.649, -0.491,
+                    0.030, -1.299, -0.169, 0.045, 0.424, 0.382, -0.038,
                 ],
                 [
-                    0.019, 1.903, -0.379, -0.609, 4.796, -1.130, -1.234, -0.663, 0.103, 2.164,
-                    1.745, -0.174, 0.098, -0.048, 0.591, 0.000, 0.000,
+                    0.042, 1.893, -0.376, -0.611, 4.808, -1.136, -1.234, -0.748, 0.108, 2.149,
+                    1.736, -0.173, 0.090, -0.049, 0.579, 0.000, 0.000,
                 ],
                 [
-                    0.028, 1.686, 0.124, 0.581, 0.070, -0.938, -1.054, -0.670, -0.553, -0.090,
-                    -0.032, -1.172, 0.291, -0.151, 0.867, 0.581, -0.112,
+                    -0.078, 1.756, 0.125, 0.610, 0.036, -0.971, -1.096, -0.547, -0.557, -0.080,
+                    -0.150, -1.120, 0.325, -0.118, 0.885, 0.610, -0.150,
                 ],
                 [
-                    -0.689, 1.014, -0.073, 0.417, 1.356, -0.077, -0.329, 0.235, -0.156, 0.951,
-                    0.844, -0.402, 0.439, 0.153, 0.861, 0.000, 0.000,
+                    -0.660, 1.026, -0.069, 0.362, 1.386, -0.077, -0.325, 0.264, -0.162, 0.876,
+                    0.714, -0.402, 0.485, 0.118, 0.841, 0.000, 0.000,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.046, 0.064, 0.113, 0.158, 0.182, 0.234, 0.309, 0.403, 0.443, 0.506,
-                    0.569, 0.632, 0.670, 0.719, 0.766, 0.801, 0.834, 0.900, 0.954, 0.996,
+                    0.000, 0.041, 0.066, 0.114, 0.158, 0.183, 0.232, 0.310, 0.404, 0.441, 0.505,
+                    0.571, 0.632, 0.669, 0.720, 0.766, 0.800, 0.833, 0.900, 0.953, 0.996,
                 ],
                 [
-                    0.000, 0.048, 0.090, 0.118, 0.224, 0.302, 0.358, 0.369, 0.390, 0.411, 0.413,
-                    0.461, 0.535, 0.596, 0.710, 0.762, 0.790, 0.862, 0.920, 0.973, 0.998,
+                    0.000, 0.050, 0.100, 0.118, 0.192, 0.293, 0.364, 0.381, 0.401, 0.416, 0.423,
+                    0.447, 0.520, 0.583, 0.705, 0.760, 0.797, 0.862, 0.930, 0.974, 0.998,
                 ],
                 [
-                    0.000, 0.023, 0.043, 0.074, 0.111, 0.144, 0.223, 0.347, 0.418, 0.452, 0.555,
-                    0.616, 0.634, 0.700, 0.735, 0.766, 0.806, 0.835, 0.886, 0.937, 0.997,
+                    0.000, 0.021, 0.055, 0.068, 0.111, 0.170, 0.248, 0.362, 0.444, 0.486, 0.518,
+                    0.559, 0.619, 0.704, 0.737, 0.759, 0.820, 0.855, 0.890, 0.940, 0.997,
                 ],
                 [
-                    0.000, 0.050, 0.095, 0.126, 0.142, 0.149, 0.154, 0.216, 0.288, 0.381, 0.431,
-                    0.498, 0.641, 0.699, 0.721, 0.782, 0.842, 0.890, 0.892, 0.956, 0.999,
+                    0.000, 0.050, 0.095, 0.119, 0.155, 0.163, 0.163, 0.223, 0.303, 0.398, 0.442,
+                    0.508, 0.594, 0.661, 0.744, 0.766, 0.839, 0.896, 0.901, 0.963, 0.999,
                 ],
             ],
         }
@@ -249,6 +253,9 @@ pub struct Features {
     pub doubles: bool,
     /// Only adds spaces to another reading.
     pub spaces: bool,
+    /// Where it only adds spaces: the documents' spacing habits' evidence for them (nats,
+    /// `SpacingHabits::evidence_for_spaces`, read in the site's key context).
+    pub spacing: f64,
     /// ln(1 + occurrences elsewhere / witnesses).
     pub consistency: f64,
     /// A glossary term the reading has and a rival lacks.
@@ -620,14 +627,11 @@ struct ConsistencyCounts {
     witnesses: f64,
 }
 
-fn consistency_counts(
-    collations: &[Collation],
-    table: &SymbolTable,
-    phrases_of_sites: &[Vec<Option<String>>],
-) -> ConsistencyCounts {
-    // Every member stream of every group, one text each (a phrase never spans two), between
-    // paragraph breaks: a phrase that ends with the paragraph matches at a stream's ends.
-    let documents: Vec<String> = collations
+/// The documents' text: every member stream of every group, one text each (a phrase never
+/// spans two), between paragraph breaks (a phrase that ends with the paragraph matches at a
+/// stream's ends).
+fn documents_text(collations: &[Collation], table: &SymbolTable) -> Vec<String> {
+    collations
         .par_iter()
         .flat_map_iter(|c| {
             c.streams.iter().map(|s| {
@@ -637,7 +641,15 @@ fn consistency_counts(
                 )
             })
         })
-        .collect();
+        .collect()
+}
+
+fn consistency_counts(
+    collations: &[Collation],
+    table: &SymbolTable,
+    phrases_of_sites: &[Vec<Option<String>>],
+) -> ConsistencyCounts {
+    let documents = documents_text(collations, table);
     let witness_count = collations
         .iter()
         .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
@@ -849,15 +861,21 @@ pub fn gather_sites(
             });
         }
     }
+    let spacing = SpacingHabits::learn(&documents_text(collations, table));
     for site in sites.iter_mut().filter(|s| !s.layout_only) {
         let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
+        let in_context = |k: &str| format!("{}{k}{}", site.left_context, site.right_context);
         for (i, c) in site.candidates.iter_mut().enumerate() {
             for (j, k) in keys.iter().enumerate() {
                 if j == i {
                     continue;
                 }
                 match extension(k, &keys[i]) {
-                    Some(Extension::Spaces) => c.features.spaces = true,
+                    Some(Extension::Spaces) => {
+                        c.features.spaces = true;
+                        c.features.spacing =
+                            spacing.evidence_for_spaces(&in_context(&keys[i]), &in_context(k));
+                    }
                     Some(Extension::Doubling) => c.features.doubles = true,
                     Some(Extension::Adds(kind)) => c.features.adds = Some(kind),
                     Some(Extension::AddsWords) => c.features.adds_words = true,
@@ -1051,7 +1069,8 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
             .map_or(0.0, |kind| params.length_prior[kind as usize])
             + flag(f.adds_words, params.words_length_prior)
             + flag(f.doubles, params.doubled_prior)
-            + flag(f.spaces, params.space_prior);
+            + flag(f.spaces, params.space_prior)
+            + params.spacing_weight * f.spacing;
         c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
         c.consistency_evidence = params.consistency_weight * f.consistency;
         c.glossary_evidence = flag(f.glossary_term.is_some(), params.glossary_log_lr);
@@ -1692,8 +1711,16 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             }
         };
         if f.spaces {
+            // Past a nat either way the documents' habit is clear enough to name.
+            let habit = if f.spacing > 1.0 {
+                "; the witnesses mostly space these characters"
+            } else if f.spacing < -1.0 {
+                "; the witnesses mostly write these characters unspaced"
+            } else {
+                ""
+            };
             format!(
-                "adds a space to another reading ({})",
+                "adds a space to another reading ({}{habit})",
                 lean("a dropped space", "an added one")
             )
         } else if f.doubles {
@@ -1842,10 +1869,11 @@ impl TrainingDoc {
 }
 
 /// Number of fitted weights: LM (confusion), LM (slip), adds (any character, then how much
-/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix. The length
+/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix, spacing
+/// habits. The length
 /// prior is fitted as a common value and per-kind offsets so that the ridge pulls a kind
 /// seen rarely in training (digits) towards the common prior, not towards zero.
-const FITTED: usize = 10;
+const FITTED: usize = 11;
 
 fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
     [
@@ -1859,6 +1887,7 @@ fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
         p.consistency_weight,
         p.vote_weight,
         p.mix_prior,
+        p.spacing_weight,
     ]
 }
 
@@ -1872,6 +1901,7 @@ fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
         consistency_weight: v[7],
         vote_weight: v[8],
         mix_prior: v[9],
+        spacing_weight: v[10],
         ..base.clone()
     }
 }
@@ -1921,6 +1951,7 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                     g[7] = f.consistency;
                     g[8] = v;
                     g[9] = flag(f.mixed);
+                    g[10] = f.spacing;
                     let offset = lm_other(f, params)
                         + c.layout_evidence
                         + c.glossary_evidence

@@ -18,6 +18,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod simulate;
+pub mod spacing;
 
 use decide::{DecisionParams, Plausibility};
 use input::Witness;

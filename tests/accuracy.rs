@@ -606,6 +606,7 @@ fn rust_fields(p: &DecisionParams) -> String {
         ("lm_cap_slip", p.lm_cap_slip),
         ("doubled_prior", p.doubled_prior),
         ("space_prior", p.space_prior),
+        ("spacing_weight", p.spacing_weight),
         ("consistency_weight", p.consistency_weight),
         ("vote_weight", p.vote_weight),
         ("mix_prior", p.mix_prior),

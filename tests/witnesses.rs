@@ -290,3 +290,48 @@ fn a_site_is_read_with_the_chosen_reading_of_its_neighbour() {
         assert!(result.text.contains(" correspondence,"), "{}", result.text);
     }
 }
+
+// Spaces: where two readings differ only by a space, the language model sees the same words
+// either way, and what decides is how the documents themselves space those characters.
+
+/// A list that never spaces after its commas, one item a line, in a text that is otherwise
+/// prose.
+const UNSPACED_LISTS_EN: &str = "The inventory of the northern store lists these goods, counted on the first of the month.\n\napples,pears,plums,cherries,quinces\n\nflour,salt,sugar,honey,vinegar\n\nrope,nails,canvas,tar,lamp oil\n\nThe keeper signed the inventory and sent a copy to the council.\n";
+
+#[test]
+fn a_space_after_a_comma_is_dropped_where_the_documents_never_write_one() {
+    // The space prior alone prefers the reading with a space (a dropped space is likelier
+    // than an added one); the witnesses' commas are never followed by one.
+    let spaced = UNSPACED_LISTS_EN.replace("salt,sugar", "salt, sugar");
+    for texts in [
+        [UNSPACED_LISTS_EN, spaced.as_str()],
+        [spaced.as_str(), UNSPACED_LISTS_EN],
+    ] {
+        let result = reconcile_texts(&texts);
+        assert_eq!(result.text, UNSPACED_LISTS_EN);
+    }
+}
+
+#[test]
+fn a_space_after_a_comma_is_kept_where_the_documents_always_write_one() {
+    // The witness without the space is the more reliable one elsewhere (the other drops a
+    // letter in three words), so its vote leans against the space; the documents space every
+    // other comma.
+    let udhr = std::fs::read_to_string(repo_path("bench/texts/udhr_en.txt")).unwrap();
+    let truth: String = udhr.split_inclusive('\n').take(11).collect();
+    let (comma, _) = truth.match_indices(", ").nth(5).expect("six commas");
+    let unspaced = format!("{}{}", &truth[..comma + 1], &truth[comma + 2..]);
+    let mut noisy = truth.clone();
+    for word in ["Declaration", "recognition", "inherent"] {
+        let slip = format!("{}{}", &word[..3], &word[4..]);
+        noisy = noisy.replacen(word, &slip, 1);
+    }
+    assert_ne!(noisy, truth, "the slips must land");
+    for texts in [
+        [unspaced.as_str(), noisy.as_str()],
+        [noisy.as_str(), unspaced.as_str()],
+    ] {
+        let result = reconcile_texts(&texts);
+        assert_eq!(result.text, truth);
+    }
+}
