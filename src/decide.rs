@@ -49,7 +49,7 @@
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
 use crate::normalize::{CharKind, PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
-use crate::spacing::SpacingHabits;
+use crate::typography::TypographyHabits;
 use rayon::prelude::*;
 use std::ops::Range;
 
@@ -91,8 +91,10 @@ pub struct DecisionParams {
     pub doubled_prior: f64,
     /// Log-odds of a reading that only adds spaces to another.
     pub space_prior: f64,
-    /// Weight of the documents' spacing habits (`spacing`) where a reading only adds spaces.
+    /// Weight of the documents' spacing habits (`typography`) where a reading only adds spaces.
     pub spacing_weight: f64,
+    /// Weight of the documents' capitalisation habits after marks (`typography`).
+    pub case_weight: f64,
     /// Log-odds of a mix of two witnesses' readings (`collate::combined_readings`): right
     /// only where both erred, which the votes already count; this corrects for how often
     /// the language model and the length prior favour a mix that is wrong.
@@ -185,52 +187,53 @@ impl Default for DecisionParams {
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.64, 0.81, 0.79],
+            length_prior: [0.64, 0.81, 0.81],
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.41,
-            space_prior: 0.23,
+            space_prior: 0.22,
             spacing_weight: 0.59,
+            case_weight: 0.59,
             mix_prior: 0.05,
-            consistency_weight: 1.58,
+            consistency_weight: 1.57,
             glossary_log_lr: 50.0_f64.ln(),
             vote_weight: 1.05,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.72, 0.21, 2.98], [-1.63, 0.45, 3.26]],
+            none_bias: [[-0.72, 0.21, 2.98], [-1.62, 0.45, 3.26]],
             calibration: [
                 [
-                    0.657, 1.242, 0.155, 0.382, 0.347, -0.648, -0.404, -0.372, 0.649, -0.491,
-                    0.030, -1.299, -0.169, 0.045, 0.424, 0.382, -0.038,
+                    0.660, 1.245, 0.154, 0.383, 0.349, -0.651, -0.407, -0.388, 0.658, -0.489,
+                    0.029, -1.302, -0.172, 0.046, 0.423, 0.383, -0.038,
                 ],
                 [
-                    0.042, 1.893, -0.376, -0.611, 4.808, -1.136, -1.234, -0.748, 0.108, 2.149,
-                    1.736, -0.173, 0.090, -0.049, 0.579, 0.000, 0.000,
+                    0.041, 1.885, -0.375, -0.616, 4.809, -1.128, -1.225, -0.747, 0.131, 2.145,
+                    1.729, -0.172, 0.096, -0.049, 0.579, 0.000, 0.000,
                 ],
                 [
-                    -0.078, 1.756, 0.125, 0.610, 0.036, -0.971, -1.096, -0.547, -0.557, -0.080,
-                    -0.150, -1.120, 0.325, -0.118, 0.885, 0.610, -0.150,
+                    -0.107, 1.780, 0.122, 0.631, 0.032, -0.985, -1.118, -0.498, -0.574, 0.016,
+                    -0.139, -1.120, 0.391, -0.154, 0.879, 0.631, -0.171,
                 ],
                 [
-                    -0.660, 1.026, -0.069, 0.362, 1.386, -0.077, -0.325, 0.264, -0.162, 0.876,
-                    0.714, -0.402, 0.485, 0.118, 0.841, 0.000, 0.000,
+                    -0.651, 1.048, -0.058, 0.375, 1.380, -0.111, -0.356, 0.341, -0.179, 0.884,
+                    0.725, -0.421, 0.389, 0.117, 0.853, 0.000, 0.000,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.041, 0.066, 0.114, 0.158, 0.183, 0.232, 0.310, 0.404, 0.441, 0.505,
-                    0.571, 0.632, 0.669, 0.720, 0.766, 0.800, 0.833, 0.900, 0.953, 0.996,
+                    0.000, 0.041, 0.065, 0.116, 0.160, 0.182, 0.234, 0.311, 0.402, 0.442, 0.505,
+                    0.572, 0.632, 0.669, 0.719, 0.766, 0.800, 0.833, 0.900, 0.954, 0.996,
                 ],
                 [
-                    0.000, 0.050, 0.100, 0.118, 0.192, 0.293, 0.364, 0.381, 0.401, 0.416, 0.423,
-                    0.447, 0.520, 0.583, 0.705, 0.760, 0.797, 0.862, 0.930, 0.974, 0.998,
+                    0.000, 0.050, 0.100, 0.120, 0.192, 0.289, 0.370, 0.381, 0.402, 0.417, 0.423,
+                    0.447, 0.520, 0.586, 0.703, 0.760, 0.796, 0.862, 0.930, 0.973, 0.998,
                 ],
                 [
-                    0.000, 0.021, 0.055, 0.068, 0.111, 0.170, 0.248, 0.362, 0.444, 0.486, 0.518,
-                    0.559, 0.619, 0.704, 0.737, 0.759, 0.820, 0.855, 0.890, 0.940, 0.997,
+                    0.000, 0.022, 0.042, 0.065, 0.121, 0.171, 0.260, 0.375, 0.439, 0.482, 0.510,
+                    0.551, 0.608, 0.718, 0.747, 0.754, 0.818, 0.853, 0.892, 0.941, 0.997,
                 ],
                 [
-                    0.000, 0.050, 0.095, 0.119, 0.155, 0.163, 0.163, 0.223, 0.303, 0.398, 0.442,
-                    0.508, 0.594, 0.661, 0.744, 0.766, 0.839, 0.896, 0.901, 0.963, 0.999,
+                    0.000, 0.050, 0.095, 0.124, 0.140, 0.151, 0.165, 0.253, 0.307, 0.367, 0.453,
+                    0.467, 0.571, 0.690, 0.731, 0.765, 0.862, 0.887, 0.903, 0.961, 0.999,
                 ],
             ],
         }
@@ -254,8 +257,11 @@ pub struct Features {
     /// Only adds spaces to another reading.
     pub spaces: bool,
     /// Where it only adds spaces: the documents' spacing habits' evidence for them (nats,
-    /// `SpacingHabits::evidence_for_spaces`, read in the site's key context).
+    /// `TypographyHabits::evidence_for_spaces`, read in the site's key context).
     pub spacing: f64,
+    /// How well its capitals fit the documents' habits after marks, in its key context
+    /// (`TypographyHabits::case_fit`).
+    pub case_fit: f64,
     /// ln(1 + occurrences elsewhere / witnesses).
     pub consistency: f64,
     /// A glossary term the reading has and a rival lacks.
@@ -297,6 +303,8 @@ pub struct Candidate {
     pub consistency_evidence: f64,
     pub glossary_evidence: f64,
     pub mix_evidence: f64,
+    /// The documents' spacing and capitalisation habits (`typography`).
+    pub typography_evidence: f64,
 }
 
 impl Candidate {
@@ -313,6 +321,7 @@ impl Candidate {
             + self.consistency_evidence
             + self.glossary_evidence
             + self.mix_evidence
+            + self.typography_evidence
     }
 }
 
@@ -753,6 +762,7 @@ pub fn gather_sites(
                 consistency_evidence: 0.0,
                 glossary_evidence: 0.0,
                 mix_evidence: 0.0,
+                typography_evidence: 0.0,
             };
             // Each candidate with what each of its members reads in every column.
             type Cells<'a> = Vec<&'a [Symbol]>;
@@ -861,10 +871,18 @@ pub fn gather_sites(
             });
         }
     }
-    let spacing = SpacingHabits::learn(&documents_text(collations, table));
+    let spacing = TypographyHabits::learn(&documents_text(collations, table));
     for site in sites.iter_mut().filter(|s| !s.layout_only) {
         let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
         let in_context = |k: &str| format!("{}{k}{}", site.left_context, site.right_context);
+        let fits: Vec<f64> = keys
+            .iter()
+            .map(|k| spacing.case_fit(&in_context(k)))
+            .collect();
+        let best_fit = fits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        for (c, fit) in site.candidates.iter_mut().zip(&fits) {
+            c.features.case_fit = fit - best_fit;
+        }
         for (i, c) in site.candidates.iter_mut().enumerate() {
             for (j, k) in keys.iter().enumerate() {
                 if j == i {
@@ -1069,8 +1087,8 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
             .map_or(0.0, |kind| params.length_prior[kind as usize])
             + flag(f.adds_words, params.words_length_prior)
             + flag(f.doubles, params.doubled_prior)
-            + flag(f.spaces, params.space_prior)
-            + params.spacing_weight * f.spacing;
+            + flag(f.spaces, params.space_prior);
+        c.typography_evidence = params.spacing_weight * f.spacing + params.case_weight * f.case_fit;
         c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
         c.consistency_evidence = params.consistency_weight * f.consistency;
         c.glossary_evidence = flag(f.glossary_term.is_some(), params.glossary_log_lr);
@@ -1489,7 +1507,7 @@ fn calibration_features(
         cand(c).witnesses.len() as f64 / voters.max(1) as f64,
         vote_margin,
         lm_margin,
-        margin(&|i| cand(i).length_evidence),
+        margin(&|i| cand(i).length_evidence + cand(i).typography_evidence),
         margin(&|i| cand(i).consistency_evidence),
         flag(class == Some(Difference::Confusion)),
         flag(class == Some(Difference::Slip)),
@@ -1711,16 +1729,8 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             }
         };
         if f.spaces {
-            // Past a nat either way the documents' habit is clear enough to name.
-            let habit = if f.spacing > 1.0 {
-                "; the witnesses mostly space these characters"
-            } else if f.spacing < -1.0 {
-                "; the witnesses mostly write these characters unspaced"
-            } else {
-                ""
-            };
             format!(
-                "adds a space to another reading ({}{habit})",
+                "adds a space to another reading ({})",
                 lean("a dropped space", "an added one")
             )
         } else if f.doubles {
@@ -1782,7 +1792,7 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
         };
         format!("{who} is a mix of both witnesses' readings ({why})")
     };
-    let kinds: [(f64, String, String); 7] = [
+    let kinds: [(f64, String, String); 8] = [
         (
             votes[c] - votes[r],
             vote_phrase(chosen, true),
@@ -1818,15 +1828,20 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             mix_phrase(chosen),
             mix_phrase(chosen),
         ),
+        (
+            chosen.typography_evidence - other.typography_evidence,
+            "its spacing and capitals are the witnesses' usual ones".into(),
+            "the other reading's spacing and capitals are the witnesses' usual ones".into(),
+        ),
     ];
     let strongest_for = kinds
         .iter()
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("seven kinds");
+        .expect("eight kinds");
     let strongest_against = kinds
         .iter()
         .min_by(|a, b| a.0.total_cmp(&b.0))
-        .expect("seven kinds");
+        .expect("eight kinds");
     let mut reason = if strongest_for.0 > 0.0 {
         strongest_for.1.clone()
     } else if chosen.witnesses.is_empty() {
@@ -1873,7 +1888,7 @@ impl TrainingDoc {
 /// habits. The length
 /// prior is fitted as a common value and per-kind offsets so that the ridge pulls a kind
 /// seen rarely in training (digits) towards the common prior, not towards zero.
-const FITTED: usize = 11;
+const FITTED: usize = 12;
 
 fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
     [
@@ -1888,6 +1903,7 @@ fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
         p.vote_weight,
         p.mix_prior,
         p.spacing_weight,
+        p.case_weight,
     ]
 }
 
@@ -1902,6 +1918,7 @@ fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
         vote_weight: v[8],
         mix_prior: v[9],
         spacing_weight: v[10],
+        case_weight: v[11],
         ..base.clone()
     }
 }
@@ -1952,6 +1969,7 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                     g[8] = v;
                     g[9] = flag(f.mixed);
                     g[10] = f.spacing;
+                    g[11] = f.case_fit;
                     let offset = lm_other(f, params)
                         + c.layout_evidence
                         + c.glossary_evidence
@@ -2412,6 +2430,7 @@ mod tests {
                     consistency_evidence: 0.01 * i as f64,
                     glossary_evidence: 0.0,
                     mix_evidence: 0.0,
+                    typography_evidence: 0.0,
                 })
                 .collect(),
             posterior: Vec::new(),

@@ -18,7 +18,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod simulate;
-pub mod spacing;
+pub mod typography;
 
 use decide::{DecisionParams, Plausibility};
 use input::Witness;

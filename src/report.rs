@@ -128,6 +128,8 @@ pub struct Evidence {
     pub glossary: f64,
     /// The reading is a mix of two witnesses' readings (the fitted mix prior).
     pub mix: f64,
+    /// The documents' spacing and capitalisation habits.
+    pub typography: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -286,6 +288,7 @@ pub fn build(
                         consistency: round(c.consistency_evidence),
                         glossary: round(c.glossary_evidence),
                         mix: round(c.mix_evidence),
+                        typography: round(c.typography_evidence),
                     },
                 })
                 .collect();
@@ -303,6 +306,7 @@ pub fn build(
                             consistency: 0.0,
                             glossary: 0.0,
                             mix: 0.0,
+                            typography: 0.0,
                         },
                     });
                     (text.clone(), candidates.len() - 1)

@@ -959,6 +959,7 @@ mod tests {
                     consistency_evidence: 0.0,
                     glossary_evidence: 0.0,
                     mix_evidence: 0.0,
+                    typography_evidence: 0.0,
                     features: Default::default(),
                 })
                 .collect(),

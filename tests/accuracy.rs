@@ -497,9 +497,11 @@ fn a_number_at_a_paragraph_end_is_not_confirmed_by_longer_numbers() {
 fn length_evidence_is_explained_from_the_reading_that_carries_it() {
     // Three readings of one number: "12", "1." and "1". The length prior favours both
     // longer readings over "1"; the explanation names what the chosen one adds, not a
-    // comparison of lengths with the runner-up (which is as long).
+    // comparison of lengths with the runner-up (which is as long). No letter follows the
+    // full stop (a small letter after it would be typographic evidence against "1.").
     let body = "The committee met on the day set by its rules and heard the reports of the year.";
-    let texts = ["item 12", "item 1.", "item 1"].map(|item| format!("{body} See {item} below.\n"));
+    let texts =
+        ["item 12", "item 1.", "item 1"].map(|item| format!("{body} See {item} (below).\n"));
     let ws: Vec<_> = texts
         .iter()
         .enumerate()
@@ -509,8 +511,16 @@ fn length_evidence_is_explained_from_the_reading_that_carries_it() {
     let site = &r.report.sites[0];
     let reason = &site.reason;
     match site.chosen.as_str() {
-        "2" => assert!(reason.contains("it adds a digit"), "{reason}"),
-        "." => assert!(reason.contains("it adds a punctuation mark"), "{reason}"),
+        // The fitted priors for an added digit and an added mark can be equal to two
+        // decimals: then the two longer readings tie, and no length evidence is named.
+        "2" => assert!(
+            reason.contains("it adds a digit") || reason.starts_with("a tie"),
+            "{reason}"
+        ),
+        "." => assert!(
+            reason.contains("it adds a punctuation mark") || reason.starts_with("a tie"),
+            "{reason}"
+        ),
         other => panic!("chose {other:?}: {reason}"),
     }
     assert!(!reason.contains("shorter"), "{reason}");
@@ -607,6 +617,7 @@ fn rust_fields(p: &DecisionParams) -> String {
         ("doubled_prior", p.doubled_prior),
         ("space_prior", p.space_prior),
         ("spacing_weight", p.spacing_weight),
+        ("case_weight", p.case_weight),
         ("consistency_weight", p.consistency_weight),
         ("vote_weight", p.vote_weight),
         ("mix_prior", p.mix_prior),

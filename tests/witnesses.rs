@@ -335,3 +335,28 @@ fn a_space_after_a_comma_is_kept_where_the_documents_always_write_one() {
         assert_eq!(result.text, truth);
     }
 }
+
+/// Prose with several sentences to a paragraph.
+const SENTENCES_EN: &str = "The lighthouse stands on the northern cape. Its keeper climbs the stairs every evening. In winter the storms are long, and the lamp burns all night. The fishermen trust it more than their charts.\n\nA road runs from the cape to the harbour, and a cart brings oil once a month. The keeper writes the weather in a book. His daughter reads it to the fishermen when they come ashore. Nobody has ever missed a night.\n\nThe council pays for the oil. It has never paid for the road. When the road floods, the keeper walks. He says the walk is good for him.\n";
+
+#[test]
+fn a_comma_read_as_a_full_stop_before_a_small_letter_is_put_back() {
+    // As for the spaces above: the witness with the full stop is the more reliable one
+    // elsewhere, and the language model reads the same words either way; the documents
+    // write a small letter after a comma and a capital after a full stop.
+    let truth = SENTENCES_EN;
+    let stop = truth.replacen("harbour, and", "harbour. and", 1);
+    assert_ne!(stop, truth);
+    let mut noisy = truth.to_string();
+    for word in ["lighthouse", "northern", "fishermen"] {
+        let slip = format!("{}{}", &word[..3], &word[4..]);
+        noisy = noisy.replacen(word, &slip, 1);
+    }
+    for texts in [
+        [stop.as_str(), noisy.as_str()],
+        [noisy.as_str(), stop.as_str()],
+    ] {
+        let result = reconcile_texts(&texts);
+        assert_eq!(result.text, truth);
+    }
+}

@@ -1,6 +1,6 @@
-//! The document's own spacing habits, learned from its witnesses: how often they put a space
-//! between two kinds of character (a comma and a letter, a digit and a letter, two letters,
-//! an ideograph and a Latin letter…).
+//! The document's own typographic habits, learned from its witnesses: how often they put a
+//! space between two kinds of character (a comma and a letter, a digit and a letter, an
+//! ideograph and a Latin letter…), and how often the letter after each mark is a capital.
 //!
 //! Where two readings differ only by a space, the language model often cannot tell them
 //! apart: "3,470 families" and "3,470families", "said, then" and "said,then" are the same
@@ -9,7 +9,9 @@
 //! mixed with Latin words spaces them or not, by house style). Counted over the witnesses'
 //! whole texts, where each witness errs at a few places in a hundred, the habit is clear
 //! wherever it is one: this is evidence from the documents themselves, like the witnesses'
-//! reliability, not from any model.
+//! reliability, not from any model. The same holds for capitals: "the right to life,
+//! liberty" and "the right to life. liberty" are the same words, but the documents write a
+//! small letter after a comma and a capital after a full stop.
 
 use std::collections::HashMap;
 
@@ -58,30 +60,61 @@ fn gaps(text: &str) -> impl Iterator<Item = (char, char, bool)> + '_ {
     })
 }
 
+/// Where `b` is a cased letter right after the mark `a`: whether it is upper case.
+fn case_after_mark(a: char, b: char) -> Option<bool> {
+    let cased = b.is_uppercase() || b.is_lowercase();
+    (matches!(Neighbour::of(a), Neighbour::Mark(_)) && cased).then(|| b.is_uppercase())
+}
+
 /// Most nats of evidence one gap's habit gives: beyond this, a habit seen thousands of times
 /// says no more than one seen a hundred times, and the chance that this witness broke it by
 /// an odd choice of its own is not smaller.
 const MAX_LOG_ODDS: f64 = 5.0;
 
-/// How often the documents space each pair of neighbours: counts of gaps without and with a
-/// space.
+/// How often the documents space each pair of neighbours (counts of gaps without and with a
+/// space), and write a capital after each mark.
 #[derive(Debug, Clone, Default)]
-pub struct SpacingHabits {
+pub struct TypographyHabits {
     counts: HashMap<(Neighbour, Neighbour), [u64; 2]>,
+    /// For each mark, how often the next character, where it is a cased letter, is lower and
+    /// upper case.
+    case_after: HashMap<char, [u64; 2]>,
 }
 
-impl SpacingHabits {
+impl TypographyHabits {
     /// Count the gaps of `texts` (paragraph breaks as `PARAGRAPH_KEY`).
-    pub fn learn<S: AsRef<str>>(texts: &[S]) -> SpacingHabits {
+    pub fn learn<S: AsRef<str>>(texts: &[S]) -> TypographyHabits {
         let mut counts: HashMap<(Neighbour, Neighbour), [u64; 2]> = HashMap::new();
+        let mut case_after: HashMap<char, [u64; 2]> = HashMap::new();
         for text in texts {
             for (a, b, spaced) in gaps(text.as_ref()) {
+                if let Some(upper) = case_after_mark(a, b) {
+                    case_after.entry(a).or_default()[usize::from(upper)] += 1;
+                }
                 counts
                     .entry((Neighbour::of(a), Neighbour::of(b)))
                     .or_default()[usize::from(spaced)] += 1;
             }
         }
-        SpacingHabits { counts }
+        TypographyHabits { counts, case_after }
+    }
+
+    /// How well the capitals of `text` fit the documents' habits: summed over every letter
+    /// right after a mark, the log-odds of its case against the other case after that mark
+    /// (with half a letter of each case added), where that case is the rarer one (at least
+    /// −`MAX_LOG_ODDS`); 0 for a letter in the usual case. So a text whose capitals follow
+    /// the habits scores 0 however long it is: a sum of log-probabilities would count every
+    /// capital after a full stop against a long reading and for a reading that drops it.
+    pub fn case_fit(&self, text: &str) -> f64 {
+        gaps(text)
+            .filter_map(|(a, b, _)| {
+                let upper = case_after_mark(a, b)?;
+                let n = self.case_after.get(&a).copied().unwrap_or_default();
+                let (this, other) = (n[usize::from(upper)], n[usize::from(!upper)]);
+                let odds = ((this as f64 + 0.5) / (other as f64 + 0.5)).ln();
+                Some(odds.clamp(-MAX_LOG_ODDS, 0.0))
+            })
+            .sum()
     }
 
     /// Log-odds that the documents put a space between `a` and `b`, from their counts with
@@ -124,7 +157,7 @@ mod tests {
 
     #[test]
     fn a_space_the_documents_always_write_is_evidence_for_it() {
-        let habits = SpacingHabits::learn(&["one, two, three, four", "five, six"]);
+        let habits = TypographyHabits::learn(&["one, two, three, four", "five, six"]);
         let e = habits.evidence_for_spaces("a, b", "a,b");
         assert!((e - (4.5f64 / 0.5).ln()).abs() < 1e-9, "{e}");
         assert!(habits.evidence_for_spaces("a,b", "a, b") < 0.0);
@@ -132,26 +165,35 @@ mod tests {
 
     #[test]
     fn pairs_the_documents_never_have_say_nothing() {
-        let habits = SpacingHabits::learn(&["one, two"]);
+        let habits = TypographyHabits::learn(&["one, two"]);
         assert_eq!(habits.evidence_for_spaces("1 2", "12"), 0.0);
     }
 
     #[test]
     fn a_space_between_two_letters_is_left_to_the_words() {
-        let habits = SpacingHabits::learn(&["abcdefgh ij k1 m2"]);
+        let habits = TypographyHabits::learn(&["abcdefgh ij k1 m2"]);
         assert_eq!(habits.evidence_for_spaces("ab cd", "abcd"), 0.0);
         assert!(habits.evidence_for_spaces("a 1", "a1") < 0.0);
     }
 
     #[test]
+    fn a_letter_in_the_usual_case_after_a_mark_costs_nothing() {
+        let habits = TypographyHabits::learn(&["One. Two, three. Four, five."]);
+        assert_eq!(habits.case_fit("x. Ab, cd"), 0.0);
+        let rare = (0.5f64 / 2.5).ln();
+        assert!((habits.case_fit("x. ab") - rare).abs() < 1e-9);
+        assert!((habits.case_fit("x, Ab. cd") - 2.0 * rare).abs() < 1e-9);
+    }
+
+    #[test]
     fn paragraph_breaks_are_not_gaps() {
-        let habits = SpacingHabits::learn(&["a\nb\nc"]);
+        let habits = TypographyHabits::learn(&["a\nb\nc"]);
         assert!(habits.counts.is_empty());
     }
 
     #[test]
     fn letters_are_counted_by_kind_and_marks_by_themselves() {
-        let habits = SpacingHabits::learn(&["ab cd.ef"]);
+        let habits = TypographyHabits::learn(&["ab cd.ef"]);
         let letters = habits.counts[&(Neighbour::Letter, Neighbour::Letter)];
         assert_eq!(letters, [3, 1]);
         assert_eq!(
