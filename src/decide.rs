@@ -31,7 +31,11 @@
 //!   a rival reading lacks: a fixed likelihood ratio of 50;
 //! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
 //!   are explicit;
-//! * *mix*: a fitted prior on a mix of two witnesses' readings.
+//! * *mix*: a fitted prior on a mix of two witnesses' readings;
+//! * *typography* (`typography`): the documents' own habits, learned from the witnesses'
+//!   text, where the language model sees the same words either way: how often they space
+//!   the two kinds of character around a space one reading adds, and whether they write a
+//!   capital after a mark (a small letter after a full stop costs the reading).
 //!
 //! **Witness reliability** (`votes`): each witness reads the truth with probability 1 - ε_w
 //! or any one other candidate with probability ε_w / (K - 1); the error rates ε_w are
@@ -172,7 +176,7 @@ fn recalibrate(knots: &[f64; RECALIBRATION_KNOTS], x: f64) -> f64 {
 impl Default for DecisionParams {
     /// Fitted by `tests/accuracy.rs::fit_decision_weights` on simulations of the training
     /// texts in `bench/texts/train/` (Debian manuals, two public-domain books and two
-    /// official reports, never `corpus/`; seeds 1–6, seven witness configurations, each text
+    /// official reports, never `corpus/`; seeds 1–12, seven witness configurations, each text
     /// whole and cut into 10,000- and 3,000-character documents), rounded; see
     /// docs/evaluation.md. `lm_weight_other`, `lm_cap_other`, `words_length_prior`,
     /// `glossary_log_lr`, `layout_prior` and `context` are set by hand (documented on the
@@ -187,53 +191,53 @@ impl Default for DecisionParams {
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.64, 0.81, 0.81],
+            length_prior: [0.62, 0.81, 0.78],
             words_length_prior: std::f64::consts::LN_2,
-            doubled_prior: -0.41,
-            space_prior: 0.22,
-            spacing_weight: 0.59,
-            case_weight: 0.59,
+            doubled_prior: -0.40,
+            space_prior: 0.23,
+            spacing_weight: 0.58,
+            case_weight: 0.58,
             mix_prior: 0.05,
             consistency_weight: 1.57,
             glossary_log_lr: 50.0_f64.ln(),
             vote_weight: 1.05,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.72, 0.21, 2.98], [-1.62, 0.45, 3.26]],
+            none_bias: [[-0.73, 0.20, 2.97], [-1.64, 0.46, 3.26]],
             calibration: [
                 [
-                    0.660, 1.245, 0.154, 0.383, 0.349, -0.651, -0.407, -0.388, 0.658, -0.489,
-                    0.029, -1.302, -0.172, 0.046, 0.423, 0.383, -0.038,
+                    0.674, 1.317, 0.153, 0.403, 0.345, -0.730, -0.479, -0.473, 0.648, -0.522,
+                    -0.025, -1.300, -0.102, 0.060, 0.412, 0.403, -0.015,
                 ],
                 [
-                    0.041, 1.885, -0.375, -0.616, 4.809, -1.128, -1.225, -0.747, 0.131, 2.145,
-                    1.729, -0.172, 0.096, -0.049, 0.579, 0.000, 0.000,
+                    -0.030, 1.898, -0.362, -0.591, 4.656, -1.109, -1.202, -0.700, -0.001, 2.161,
+                    1.622, -0.107, 0.086, -0.069, 0.552, 0.000, 0.000,
                 ],
                 [
-                    -0.107, 1.780, 0.122, 0.631, 0.032, -0.985, -1.118, -0.498, -0.574, 0.016,
-                    -0.139, -1.120, 0.391, -0.154, 0.879, 0.631, -0.171,
+                    -0.049, 1.774, 0.131, 0.652, 0.068, -0.986, -1.107, -0.483, -0.572, -0.036,
+                    -0.184, -1.173, 0.306, -0.120, 0.863, 0.652, -0.186,
                 ],
                 [
-                    -0.651, 1.048, -0.058, 0.375, 1.380, -0.111, -0.356, 0.341, -0.179, 0.884,
-                    0.725, -0.421, 0.389, 0.117, 0.853, 0.000, 0.000,
+                    -0.441, 1.155, -0.099, 0.257, 1.866, -0.207, -0.449, 0.298, -0.204, 0.849,
+                    0.705, -0.438, 0.200, -0.040, 0.745, 0.000, 0.000,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.041, 0.065, 0.116, 0.160, 0.182, 0.234, 0.311, 0.402, 0.442, 0.505,
-                    0.572, 0.632, 0.669, 0.719, 0.766, 0.800, 0.833, 0.900, 0.954, 0.996,
+                    0.000, 0.054, 0.077, 0.115, 0.165, 0.183, 0.228, 0.313, 0.396, 0.441, 0.512,
+                    0.577, 0.624, 0.669, 0.721, 0.763, 0.801, 0.829, 0.901, 0.954, 0.996,
                 ],
                 [
-                    0.000, 0.050, 0.100, 0.120, 0.192, 0.289, 0.370, 0.381, 0.402, 0.417, 0.423,
-                    0.447, 0.520, 0.586, 0.703, 0.760, 0.796, 0.862, 0.930, 0.973, 0.998,
+                    0.000, 0.043, 0.117, 0.173, 0.230, 0.280, 0.358, 0.377, 0.379, 0.416, 0.421,
+                    0.468, 0.523, 0.589, 0.703, 0.757, 0.786, 0.863, 0.939, 0.975, 0.998,
                 ],
                 [
-                    0.000, 0.022, 0.042, 0.065, 0.121, 0.171, 0.260, 0.375, 0.439, 0.482, 0.510,
-                    0.551, 0.608, 0.718, 0.747, 0.754, 0.818, 0.853, 0.892, 0.941, 0.997,
+                    0.002, 0.023, 0.040, 0.063, 0.121, 0.182, 0.257, 0.379, 0.431, 0.478, 0.509,
+                    0.561, 0.611, 0.713, 0.750, 0.766, 0.814, 0.858, 0.891, 0.939, 0.997,
                 ],
                 [
-                    0.000, 0.050, 0.095, 0.124, 0.140, 0.151, 0.165, 0.253, 0.307, 0.367, 0.453,
-                    0.467, 0.571, 0.690, 0.731, 0.765, 0.862, 0.887, 0.903, 0.961, 0.999,
+                    0.000, 0.050, 0.095, 0.104, 0.110, 0.122, 0.176, 0.256, 0.295, 0.342, 0.395,
+                    0.491, 0.572, 0.706, 0.757, 0.769, 0.852, 0.901, 0.910, 0.953, 0.999,
                 ],
             ],
         }
@@ -871,13 +875,13 @@ pub fn gather_sites(
             });
         }
     }
-    let spacing = TypographyHabits::learn(&documents_text(collations, table));
+    let habits = TypographyHabits::learn(&documents_text(collations, table));
     for site in sites.iter_mut().filter(|s| !s.layout_only) {
         let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
         let in_context = |k: &str| format!("{}{k}{}", site.left_context, site.right_context);
         let fits: Vec<f64> = keys
             .iter()
-            .map(|k| spacing.case_fit(&in_context(k)))
+            .map(|k| habits.case_fit(&in_context(k)))
             .collect();
         let best_fit = fits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         for (c, fit) in site.candidates.iter_mut().zip(&fits) {
@@ -892,7 +896,7 @@ pub fn gather_sites(
                     Some(Extension::Spaces) => {
                         c.features.spaces = true;
                         c.features.spacing =
-                            spacing.evidence_for_spaces(&in_context(&keys[i]), &in_context(k));
+                            habits.evidence_for_spaces(&in_context(&keys[i]), &in_context(k));
                     }
                     Some(Extension::Doubling) => c.features.doubles = true,
                     Some(Extension::Adds(kind)) => c.features.adds = Some(kind),
@@ -1460,8 +1464,9 @@ pub const CALIBRATION_FEATURES: usize = 17;
 /// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
 /// chance that no reading is right: 1, logit of the chosen reading's posterior,
 /// logit(1 - none), three or more readings, the share of the site's witnesses that read the
-/// chosen one, the vote margin (unweighted nats), the language-model, length and consistency
-/// evidence margins (nats), whether the two differ by a confusion and by a slip,
+/// chosen one, the vote margin (unweighted nats), the language-model, length (with
+/// typography: both weigh where the language model does not) and consistency evidence
+/// margins (nats), whether the two differ by a confusion and by a slip,
 /// ln(1 + characters of the longest reading), how short the document is,
 /// `shortness = 1 / (1 + text sites / 200)`, alone and times the vote margin (with two
 /// witnesses the reliability behind the votes is learned from the document's own sites, and
@@ -1884,10 +1889,10 @@ impl TrainingDoc {
 }
 
 /// Number of fitted weights: LM (confusion), LM (slip), adds (any character, then how much
-/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix, spacing
-/// habits. The length
-/// prior is fitted as a common value and per-kind offsets so that the ridge pulls a kind
-/// seen rarely in training (digits) towards the common prior, not towards zero.
+/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix, and the
+/// spacing and capitalisation habits. The length prior is fitted as a common value and
+/// per-kind offsets so that the ridge pulls a kind seen rarely in training (digits) towards
+/// the common prior, not towards zero.
 const FITTED: usize = 12;
 
 fn to_vector(p: &DecisionParams) -> [f64; FITTED] {

@@ -299,13 +299,13 @@ fn simulate_training_sets_in(
         .collect::<Vec<_>>()
 }
 
-/// Fit the decision weights on simulations of the training texts (seeds 1..=6), check them on
+/// Fit the decision weights on simulations of the training texts (seeds 1..=12), check them on
 /// other seeds, and print them (to be copied into `DecisionParams::default`).
 #[test]
 #[ignore]
 fn fit_decision_weights() {
     let start = DecisionParams::default();
-    let train = simulate_training_sets(1..=6, &start);
+    let train = simulate_training_sets(1..=12, &start);
     let check = simulate_training_sets(102..=102, &start);
     let labelled: usize = train.iter().flat_map(|d| &d.labels).flatten().count();
     let total: usize = train.iter().map(|d| d.labels.len()).sum();
@@ -318,7 +318,7 @@ fn fit_decision_weights() {
     let (first, _) = fit(&train, &start);
     // Once more on sets decided with the first fit, so that "was the decision right" (which
     // the calibration is fitted to) is judged on the decisions the fitted model makes.
-    let train = simulate_training_sets(1..=6, &first);
+    let train = simulate_training_sets(1..=12, &first);
     let check = simulate_training_sets(102..=102, &first);
     let (fitted, ll) = fit(&train, &first);
     eprintln!(
