@@ -75,28 +75,32 @@ const MAX_LOG_ODDS: f64 = 5.0;
 /// space), and write a capital after each mark.
 #[derive(Debug, Clone, Default)]
 pub struct TypographyHabits {
-    counts: HashMap<(Neighbour, Neighbour), [u64; 2]>,
+    spacing: HashMap<(Neighbour, Neighbour), [u64; 2]>,
     /// For each mark, how often the next character, where it is a cased letter, is lower and
     /// upper case.
     case_after: HashMap<char, [u64; 2]>,
 }
 
 impl TypographyHabits {
-    /// Count the gaps of `texts` (paragraph breaks as `PARAGRAPH_KEY`).
+    /// Count the gaps of `texts` (paragraph breaks as `PARAGRAPH_KEY`): spaced or not, and
+    /// the case of a letter after a mark.
     pub fn learn<S: AsRef<str>>(texts: &[S]) -> TypographyHabits {
-        let mut counts: HashMap<(Neighbour, Neighbour), [u64; 2]> = HashMap::new();
+        let mut spacing: HashMap<(Neighbour, Neighbour), [u64; 2]> = HashMap::new();
         let mut case_after: HashMap<char, [u64; 2]> = HashMap::new();
         for text in texts {
             for (a, b, spaced) in gaps(text.as_ref()) {
                 if let Some(upper) = case_after_mark(a, b) {
                     case_after.entry(a).or_default()[usize::from(upper)] += 1;
                 }
-                counts
+                spacing
                     .entry((Neighbour::of(a), Neighbour::of(b)))
                     .or_default()[usize::from(spaced)] += 1;
             }
         }
-        TypographyHabits { counts, case_after }
+        TypographyHabits {
+            spacing,
+            case_after,
+        }
     }
 
     /// How well the capitals of `text` fit the documents' habits: summed over every letter
@@ -130,7 +134,7 @@ impl TypographyHabits {
         ) {
             return 0.0;
         }
-        let [unspaced, spaced] = self.counts.get(&pair).copied().unwrap_or_default();
+        let [unspaced, spaced] = self.spacing.get(&pair).copied().unwrap_or_default();
         ((spaced as f64 + 0.5) / (unspaced as f64 + 0.5))
             .ln()
             .clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS)
@@ -188,16 +192,16 @@ mod tests {
     #[test]
     fn paragraph_breaks_are_not_gaps() {
         let habits = TypographyHabits::learn(&["a\nb\nc"]);
-        assert!(habits.counts.is_empty());
+        assert!(habits.spacing.is_empty());
     }
 
     #[test]
     fn letters_are_counted_by_kind_and_marks_by_themselves() {
         let habits = TypographyHabits::learn(&["ab cd.ef"]);
-        let letters = habits.counts[&(Neighbour::Letter, Neighbour::Letter)];
+        let letters = habits.spacing[&(Neighbour::Letter, Neighbour::Letter)];
         assert_eq!(letters, [3, 1]);
         assert_eq!(
-            habits.counts[&(Neighbour::Mark('.'), Neighbour::Letter)],
+            habits.spacing[&(Neighbour::Mark('.'), Neighbour::Letter)],
             [1, 0]
         );
     }
