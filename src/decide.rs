@@ -633,41 +633,51 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
         .collect()
 }
 
-/// How often each consistency phrase occurs in the documents (every member stream of every
-/// group), and the number of witnesses.
-struct ConsistencyCounts {
-    occurrences: std::collections::HashMap<String, usize>,
+/// The documents: the collations (whose variant segments are the sites) with their symbol
+/// table, and their text as the consistency phrases are searched in it and the typographic
+/// habits learned from it: every member stream of every group, one text each (a phrase
+/// never spans two), between paragraph breaks (a phrase that ends with the paragraph matches
+/// at a stream's ends); and the number of witnesses. Built once per run: the text does not
+/// change when the sites are read again in other contexts.
+pub struct Documents<'a> {
+    collations: &'a [Collation],
+    table: &'a SymbolTable,
+    texts: Vec<String>,
     witnesses: f64,
 }
 
-/// The documents' text: every member stream of every group, one text each (a phrase never
-/// spans two), between paragraph breaks (a phrase that ends with the paragraph matches at a
-/// stream's ends).
-fn documents_text(collations: &[Collation], table: &SymbolTable) -> Vec<String> {
-    collations
-        .par_iter()
-        .flat_map_iter(|c| {
-            c.streams.iter().map(|s| {
-                format!(
-                    "{PARAGRAPH_KEY}{}{PARAGRAPH_KEY}",
-                    table.key_text(&s.symbols)
-                )
+impl<'a> Documents<'a> {
+    pub fn of(collations: &'a [Collation], table: &'a SymbolTable) -> Documents<'a> {
+        let texts = collations
+            .par_iter()
+            .flat_map_iter(|c| {
+                c.streams.iter().map(|s| {
+                    format!(
+                        "{PARAGRAPH_KEY}{}{PARAGRAPH_KEY}",
+                        table.key_text(&s.symbols)
+                    )
+                })
             })
-        })
-        .collect()
+            .collect();
+        let witnesses = collations
+            .iter()
+            .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
+            .max()
+            .unwrap_or(0);
+        Documents {
+            collations,
+            table,
+            texts,
+            witnesses: witnesses.max(1) as f64,
+        }
+    }
 }
 
+/// How often each consistency phrase occurs in the documents.
 fn consistency_counts(
-    collations: &[Collation],
-    table: &SymbolTable,
+    documents: &Documents,
     phrases_of_sites: &[Vec<Option<String>>],
-) -> ConsistencyCounts {
-    let documents = documents_text(collations, table);
-    let witness_count = collations
-        .iter()
-        .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
-        .max()
-        .unwrap_or(0);
+) -> std::collections::HashMap<String, usize> {
     let mut phrases: Vec<String> = phrases_of_sites
         .iter()
         .flatten()
@@ -677,14 +687,11 @@ fn consistency_counts(
         .collect();
     phrases.sort_unstable();
     phrases.dedup();
-    let counts = occurrences(&documents, &phrases);
+    let counts = occurrences(&documents.texts, &phrases);
     let mut occurrences: std::collections::HashMap<String, usize> =
         phrases.into_iter().zip(counts).collect();
     occurrences.insert(String::new(), 0);
-    ConsistencyCounts {
-        occurrences,
-        witnesses: witness_count.max(1) as f64,
-    }
+    occurrences
 }
 
 /// The language-model features (plausibility in context against the best reading, and how
@@ -740,13 +747,13 @@ fn score_language_and_glossary(site: &mut Site, model: &dyn Plausibility, glossa
 
 /// Gather the variant sites of all collations, with their features and evidence.
 pub fn gather_sites(
-    collations: &[Collation],
-    table: &SymbolTable,
+    documents: &Documents,
     explicit_paragraphs: &[bool],
     model: &dyn Plausibility,
     params: &DecisionParams,
     glossary: &[String],
 ) -> Vec<Site> {
+    let (collations, table) = (documents.collations, documents.table);
     let mut sites = Vec::new();
     for (g, collation) in collations.iter().enumerate() {
         for (si, segment) in collation.segments.iter().enumerate() {
@@ -875,14 +882,15 @@ pub fn gather_sites(
             });
         }
     }
-    let habits = TypographyHabits::learn(&documents_text(collations, table));
+    let habits = TypographyHabits::learn(&documents.texts);
     for site in sites.iter_mut().filter(|s| !s.layout_only) {
         let keys: Vec<String> = site.candidates.iter().map(Candidate::text).collect();
-        let in_context = |k: &str| format!("{}{k}{}", site.left_context, site.right_context);
-        let fits: Vec<f64> = keys
+        // Typography reads each reading in the site's key context.
+        let windows: Vec<String> = keys
             .iter()
-            .map(|k| habits.case_fit(&in_context(k)))
+            .map(|k| format!("{}{k}{}", site.left_context, site.right_context))
             .collect();
+        let fits: Vec<f64> = windows.iter().map(|w| habits.case_fit(w)).collect();
         let best_fit = fits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         for (c, fit) in site.candidates.iter_mut().zip(&fits) {
             c.features.case_fit = fit - best_fit;
@@ -895,8 +903,7 @@ pub fn gather_sites(
                 match extension(k, &keys[i]) {
                     Some(Extension::Spaces) => {
                         c.features.spaces = true;
-                        c.features.spacing =
-                            habits.evidence_for_spaces(&in_context(&keys[i]), &in_context(k));
+                        c.features.spacing = habits.evidence_for_spaces(&windows[i], &windows[j]);
                     }
                     Some(Extension::Doubling) => c.features.doubles = true,
                     Some(Extension::Adds(kind)) => c.features.adds = Some(kind),
@@ -915,7 +922,7 @@ pub fn gather_sites(
         }
     }
     let mut all: Vec<&mut Site> = sites.iter_mut().collect();
-    score_in_context(&mut all, collations, table, model, params, glossary);
+    score_in_context(&mut all, documents, model, params, glossary);
     sites
 }
 
@@ -923,8 +930,7 @@ pub fn gather_sites(
 /// glossary, consistency), then every site's evidence.
 fn score_in_context(
     sites: &mut [&mut Site],
-    collations: &[Collation],
-    table: &SymbolTable,
+    documents: &Documents,
     model: &dyn Plausibility,
     params: &DecisionParams,
     glossary: &[String],
@@ -942,7 +948,7 @@ fn score_in_context(
         })
         .collect();
     let (counts, ()) = rayon::join(
-        || consistency_counts(collations, table, &phrases),
+        || consistency_counts(documents, &phrases),
         || {
             sites
                 .par_iter_mut()
@@ -953,8 +959,8 @@ fn score_in_context(
     for (site, phrases) in sites.iter_mut().zip(&phrases) {
         for (c, phrase) in site.candidates.iter_mut().zip(phrases) {
             c.features.consistency = phrase.as_ref().map_or(0.0, |phrase| {
-                let others = counts.occurrences[phrase].saturating_sub(c.witnesses.len());
-                (1.0 + others as f64 / counts.witnesses).ln()
+                let others = counts[phrase].saturating_sub(c.witnesses.len());
+                (1.0 + others as f64 / documents.witnesses).ln()
             });
         }
     }
@@ -978,17 +984,15 @@ const CONTEXT_ROUNDS: usize = 2;
 pub fn read_in_chosen_context(
     mut sites: Vec<Site>,
     positions: &[usize],
-    collations: &[Collation],
-    table: &SymbolTable,
+    documents: &Documents,
     model: &dyn Plausibility,
     params: &DecisionParams,
     glossary: &[String],
 ) -> Vec<Site> {
     let mut chosen = choose(&sites, positions, params);
     for round in 1..=CONTEXT_ROUNDS {
-        let rescored = rescore_in_chosen_context(
-            &mut sites, &chosen, collations, table, model, params, glossary,
-        );
+        let rescored =
+            rescore_in_chosen_context(&mut sites, &chosen, documents, model, params, glossary);
         if !rescored || round == CONTEXT_ROUNDS {
             break;
         }
@@ -1007,12 +1011,12 @@ pub fn read_in_chosen_context(
 fn rescore_in_chosen_context(
     sites: &mut [Site],
     chosen: &[usize],
-    collations: &[Collation],
-    table: &SymbolTable,
+    documents: &Documents,
     model: &dyn Plausibility,
     params: &DecisionParams,
     glossary: &[String],
 ) -> bool {
+    let (collations, table) = (documents.collations, documents.table);
     let site_at: std::collections::HashMap<(usize, usize), usize> = sites
         .iter()
         .enumerate()
@@ -1062,7 +1066,7 @@ fn rescore_in_chosen_context(
         return false;
     }
     let mut rescored: Vec<&mut Site> = candidates.iter_mut().map(|(_, site)| site).collect();
-    score_in_context(&mut rescored, collations, table, model, params, glossary);
+    score_in_context(&mut rescored, documents, model, params, glossary);
     // A new context is kept where the site reads better in it: the right neighbour makes the
     // right reading fluent, a wrong one makes every reading an unknown word. So a site is
     // never read in a worse context than before, and rounds cannot go back and forth.

@@ -162,9 +162,9 @@ pub fn reconcile_with_model(
         .iter()
         .map(|l| !matches!(l, blocks::Layout::HardWrapped { .. }))
         .collect();
+    let documents = decide::Documents::of(&collations, &table);
     let sites = decide::gather_sites(
-        &collations,
-        &table,
+        &documents,
         &explicit_paragraphs,
         model,
         &options.params,
@@ -194,8 +194,7 @@ pub fn reconcile_with_model(
     let sites = decide::read_in_chosen_context(
         sites,
         &positions,
-        &collations,
-        &table,
+        &documents,
         model,
         &options.params,
         &options.glossary,

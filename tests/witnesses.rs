@@ -294,6 +294,18 @@ fn a_site_is_read_with_the_chosen_reading_of_its_neighbour() {
 // Spaces: where two readings differ only by a space, the language model sees the same words
 // either way, and what decides is how the documents themselves space those characters.
 
+/// `text` with the fourth letter of the first occurrence of each of `words` dropped: a witness
+/// that errs where the other does not, so that the other is the more reliable one.
+fn drop_fourth_letter(text: &str, words: &[&str]) -> String {
+    let mut noisy = text.to_string();
+    for word in words {
+        let slip = format!("{}{}", &word[..3], &word[4..]);
+        noisy = noisy.replacen(word, &slip, 1);
+    }
+    assert_ne!(noisy, text, "the slips must land");
+    noisy
+}
+
 /// A list that never spaces after its commas, one item a line, in a text that is otherwise
 /// prose.
 const UNSPACED_LISTS_EN: &str = "The inventory of the northern store lists these goods, counted on the first of the month.\n\napples,pears,plums,cherries,quinces\n\nflour,salt,sugar,honey,vinegar\n\nrope,nails,canvas,tar,lamp oil\n\nThe keeper signed the inventory and sent a copy to the council.\n";
@@ -321,12 +333,7 @@ fn a_space_after_a_comma_is_kept_where_the_documents_always_write_one() {
     let truth: String = udhr.split_inclusive('\n').take(11).collect();
     let (comma, _) = truth.match_indices(", ").nth(5).expect("six commas");
     let unspaced = format!("{}{}", &truth[..comma + 1], &truth[comma + 2..]);
-    let mut noisy = truth.clone();
-    for word in ["Declaration", "recognition", "inherent"] {
-        let slip = format!("{}{}", &word[..3], &word[4..]);
-        noisy = noisy.replacen(word, &slip, 1);
-    }
-    assert_ne!(noisy, truth, "the slips must land");
+    let noisy = drop_fourth_letter(&truth, &["Declaration", "recognition", "inherent"]);
     for texts in [
         [unspaced.as_str(), noisy.as_str()],
         [noisy.as_str(), unspaced.as_str()],
@@ -347,11 +354,7 @@ fn a_comma_read_as_a_full_stop_before_a_small_letter_is_put_back() {
     let truth = SENTENCES_EN;
     let stop = truth.replacen("harbour, and", "harbour. and", 1);
     assert_ne!(stop, truth);
-    let mut noisy = truth.to_string();
-    for word in ["lighthouse", "northern", "fishermen"] {
-        let slip = format!("{}{}", &word[..3], &word[4..]);
-        noisy = noisy.replacen(word, &slip, 1);
-    }
+    let noisy = drop_fourth_letter(truth, &["lighthouse", "northern", "fishermen"]);
     for texts in [
         [stop.as_str(), noisy.as_str()],
         [noisy.as_str(), stop.as_str()],
