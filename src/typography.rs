@@ -60,10 +60,11 @@ fn gaps(text: &str) -> impl Iterator<Item = (char, char, bool)> + '_ {
     })
 }
 
-/// Where `b` is a cased letter right after the mark `a`: whether it is upper case.
-fn case_after_mark(a: char, b: char) -> Option<bool> {
+/// Where `b` is a cased letter right after a mark (`a`, as a neighbour): whether it is upper
+/// case.
+fn case_after_mark(a: Neighbour, b: char) -> Option<bool> {
     let cased = b.is_uppercase() || b.is_lowercase();
-    (matches!(Neighbour::of(a), Neighbour::Mark(_)) && cased).then(|| b.is_uppercase())
+    (matches!(a, Neighbour::Mark(_)) && cased).then(|| b.is_uppercase())
 }
 
 /// Most nats of evidence one gap's habit gives: beyond this, a habit seen thousands of times
@@ -89,12 +90,11 @@ impl TypographyHabits {
         let mut case_after: HashMap<char, [u64; 2]> = HashMap::new();
         for text in texts {
             for (a, b, spaced) in gaps(text.as_ref()) {
-                if let Some(upper) = case_after_mark(a, b) {
+                let left = Neighbour::of(a);
+                if let Some(upper) = case_after_mark(left, b) {
                     case_after.entry(a).or_default()[usize::from(upper)] += 1;
                 }
-                spacing
-                    .entry((Neighbour::of(a), Neighbour::of(b)))
-                    .or_default()[usize::from(spaced)] += 1;
+                spacing.entry((left, Neighbour::of(b))).or_default()[usize::from(spaced)] += 1;
             }
         }
         TypographyHabits {
@@ -112,7 +112,7 @@ impl TypographyHabits {
     pub fn case_fit(&self, text: &str) -> f64 {
         gaps(text)
             .filter_map(|(a, b, _)| {
-                let upper = case_after_mark(a, b)?;
+                let upper = case_after_mark(Neighbour::of(a), b)?;
                 let n = self.case_after.get(&a).copied().unwrap_or_default();
                 let (this, other) = (n[usize::from(upper)], n[usize::from(!upper)]);
                 let odds = ((this as f64 + 0.5) / (other as f64 + 0.5)).ln();
