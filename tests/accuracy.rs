@@ -307,8 +307,8 @@ fn fit_decision_weights() {
     let start = DecisionParams::default();
     let train = simulate_training_sets(1..=12, &start);
     // Three seeds, so that the check set holds every document length (`piece_length`): with
-    // one seed it held only 3,000-character documents, whose middle bins read over-confident
-    // when the pooled calibration was right.
+    // one seed it held only 3,000-character documents, and its middle bins read
+    // over-confident where a check over all lengths did not (docs/evaluation.md).
     let check = simulate_training_sets(100..=102, &start);
     let labelled: usize = train.iter().flat_map(|d| &d.labels).flatten().count();
     let total: usize = train.iter().map(|d| d.labels.len()).sum();
