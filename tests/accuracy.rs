@@ -299,17 +299,23 @@ fn simulate_training_sets_in(
         .collect::<Vec<_>>()
 }
 
-/// Fit the decision weights on simulations of the training texts (seeds 1..=12), check them on
-/// other seeds, and print them (to be copied into `DecisionParams::default`).
+/// Seeds of the training sets of `fit_decision_weights`: four of each document length
+/// (`piece_length`).
+const TRAINING_SEEDS: std::ops::RangeInclusive<u64> = 1..=12;
+
+/// Seeds of its check set: three, so that it holds every document length. With seed 102 alone
+/// it held only 3,000-character documents, and its middle bins read over-confident where a
+/// check over all lengths did not (docs/evaluation.md).
+const CHECK_SEEDS: std::ops::RangeInclusive<u64> = 100..=102;
+
+/// Fit the decision weights on simulations of the training texts (`TRAINING_SEEDS`), check
+/// them on other seeds (`CHECK_SEEDS`), and print them (to be copied into `DecisionParams::default`).
 #[test]
 #[ignore]
 fn fit_decision_weights() {
     let start = DecisionParams::default();
-    let train = simulate_training_sets(1..=12, &start);
-    // Three seeds, so that the check set holds every document length (`piece_length`): with
-    // one seed it held only 3,000-character documents, and its middle bins read
-    // over-confident where a check over all lengths did not (docs/evaluation.md).
-    let check = simulate_training_sets(100..=102, &start);
+    let train = simulate_training_sets(TRAINING_SEEDS, &start);
+    let check = simulate_training_sets(CHECK_SEEDS, &start);
     let labelled: usize = train.iter().flat_map(|d| &d.labels).flatten().count();
     let total: usize = train.iter().map(|d| d.labels.len()).sum();
     eprintln!("training sites: {labelled} labelled of {total}");
@@ -321,8 +327,8 @@ fn fit_decision_weights() {
     let (first, _) = fit(&train, &start);
     // Once more on sets decided with the first fit, so that "was the decision right" (which
     // the calibration is fitted to) is judged on the decisions the fitted model makes.
-    let train = simulate_training_sets(1..=12, &first);
-    let check = simulate_training_sets(100..=102, &first);
+    let train = simulate_training_sets(TRAINING_SEEDS, &first);
+    let check = simulate_training_sets(CHECK_SEEDS, &first);
     let (fitted, ll) = fit(&train, &first);
     eprintln!(
         "fitted (for DecisionParams::default):\n{}",
