@@ -308,14 +308,22 @@ const TRAINING_SEEDS: std::ops::RangeInclusive<u64> = 1..=12;
 /// check over all lengths did not (docs/evaluation.md).
 const CHECK_SEEDS: std::ops::RangeInclusive<u64> = 100..=102;
 
+/// The training sets (`TRAINING_SEEDS`) and the check sets (`CHECK_SEEDS`), decided with
+/// `params`.
+fn training_and_check_sets(params: &DecisionParams) -> (Vec<TrainingDoc>, Vec<TrainingDoc>) {
+    (
+        simulate_training_sets(TRAINING_SEEDS, params),
+        simulate_training_sets(CHECK_SEEDS, params),
+    )
+}
+
 /// Fit the decision weights on simulations of the training texts (`TRAINING_SEEDS`), check
 /// them on other seeds (`CHECK_SEEDS`), and print them (to be copied into `DecisionParams::default`).
 #[test]
 #[ignore]
 fn fit_decision_weights() {
     let start = DecisionParams::default();
-    let train = simulate_training_sets(TRAINING_SEEDS, &start);
-    let check = simulate_training_sets(CHECK_SEEDS, &start);
+    let (train, check) = training_and_check_sets(&start);
     let labelled: usize = train.iter().flat_map(|d| &d.labels).flatten().count();
     let total: usize = train.iter().map(|d| d.labels.len()).sum();
     eprintln!("training sites: {labelled} labelled of {total}");
@@ -327,8 +335,7 @@ fn fit_decision_weights() {
     let (first, _) = fit(&train, &start);
     // Once more on sets decided with the first fit, so that "was the decision right" (which
     // the calibration is fitted to) is judged on the decisions the fitted model makes.
-    let train = simulate_training_sets(TRAINING_SEEDS, &first);
-    let check = simulate_training_sets(CHECK_SEEDS, &first);
+    let (train, check) = training_and_check_sets(&first);
     let (fitted, ll) = fit(&train, &first);
     eprintln!(
         "fitted (for DecisionParams::default):\n{}",
@@ -366,8 +373,7 @@ fn fit_decision_weights() {
 fn refit_calibration() {
     use reconcile::decide::{fit_calibration, fit_recalibration};
     let shipped = DecisionParams::default();
-    let train = simulate_training_sets(TRAINING_SEEDS, &shipped);
-    let check = simulate_training_sets(CHECK_SEEDS, &shipped);
+    let (train, check) = training_and_check_sets(&shipped);
     let mut fitted = shipped.clone();
     fitted.calibration = fit_calibration(&train, &fitted);
     fitted.recalibration = fit_recalibration(&train, &fitted);
