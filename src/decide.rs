@@ -2145,9 +2145,15 @@ pub fn fit(docs: &[TrainingDoc], start: &DecisionParams) -> (DecisionParams, f64
     }
     let (mut params, ll) = best.expect("a grid point");
     params.none_bias = fit_none_bias(docs, &params);
+    (with_calibration_fitted(docs, params), ll)
+}
+
+/// `params` with the confidence calibration fitted on `docs`: the logistic calibration, then
+/// the recalibration map over it (the map corrects what the logistic calibration leaves).
+pub fn with_calibration_fitted(docs: &[TrainingDoc], mut params: DecisionParams) -> DecisionParams {
     params.calibration = fit_calibration(docs, &params);
     params.recalibration = fit_recalibration(docs, &params);
-    (params, ll)
+    params
 }
 
 /// Fit `none_bias` by maximum likelihood: at every text site, was no candidate right?

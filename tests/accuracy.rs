@@ -349,18 +349,27 @@ fn fit_decision_weights() {
         recalibration: [reconcile::decide::NO_RECALIBRATION; reconcile::decide::CALIBRATION_GROUPS],
         ..fitted.clone()
     };
-    for (name, params) in [
-        ("start", &start),
-        ("fitted, logistic calibration only", &logistic_only),
-        ("fitted", &fitted),
-    ] {
-        print_calibration(name, &reconcile::decide::judged_sites(&check, params));
-    }
-    eprintln!(
-        "confidence log loss on the check set: {:.5} (fitted), {:.5} (start)",
-        reconcile::decide::confidence_log_loss(&check, &fitted),
-        reconcile::decide::confidence_log_loss(&check, &start),
+    print_check(
+        &check,
+        &[
+            ("start", &start),
+            ("fitted, logistic calibration only", &logistic_only),
+            ("fitted", &fitted),
+        ],
     );
+}
+
+/// The check set's calibration and confidence log loss under each of `models`.
+fn print_check(check: &[TrainingDoc], models: &[(&str, &DecisionParams)]) {
+    for (name, params) in models {
+        print_calibration(name, &reconcile::decide::judged_sites(check, params));
+    }
+    for (name, params) in models {
+        eprintln!(
+            "confidence log loss on the check set: {:.5} ({name})",
+            reconcile::decide::confidence_log_loss(check, params)
+        );
+    }
 }
 
 /// Refit the calibration only (the logistic calibration and the recalibration map) on the
@@ -371,24 +380,14 @@ fn fit_decision_weights() {
 #[test]
 #[ignore]
 fn refit_calibration() {
-    use reconcile::decide::{fit_calibration, fit_recalibration};
     let shipped = DecisionParams::default();
     let (train, check) = training_and_check_sets(&shipped);
-    let mut fitted = shipped.clone();
-    fitted.calibration = fit_calibration(&train, &fitted);
-    fitted.recalibration = fit_recalibration(&train, &fitted);
+    let fitted = reconcile::decide::with_calibration_fitted(&train, shipped.clone());
     eprintln!(
         "fitted (for DecisionParams::default):\n{}",
         rust_fields(&fitted)
     );
-    for (name, params) in [("shipped", &shipped), ("refitted", &fitted)] {
-        print_calibration(name, &reconcile::decide::judged_sites(&check, params));
-    }
-    eprintln!(
-        "confidence log loss on the check set: {:.5} (refitted), {:.5} (shipped)",
-        reconcile::decide::confidence_log_loss(&check, &fitted),
-        reconcile::decide::confidence_log_loss(&check, &shipped),
-    );
+    print_check(&check, &[("shipped", &shipped), ("refitted", &fitted)]);
 }
 
 // Evidence beyond the witnesses: a glossary term, other occurrences of a phrase.
