@@ -2394,9 +2394,8 @@ pub fn judged_sites(docs: &[TrainingDoc], params: &DecisionParams) -> Vec<(Site,
 }
 
 /// Mean log loss of the reported confidence against `eval`'s judgement of the chosen
-/// reading (for comparing calibrations on a check set).
-pub fn confidence_log_loss(docs: &[TrainingDoc], params: &DecisionParams) -> f64 {
-    let judged = judged_sites(docs, params);
+/// reading, over `judged_sites` (for comparing calibrations on a check set).
+pub fn confidence_log_loss(judged: &[(Site, bool)]) -> f64 {
     let loss: f64 = judged
         .iter()
         .map(|(site, right)| {

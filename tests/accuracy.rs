@@ -359,16 +359,19 @@ fn fit_decision_weights() {
     );
 }
 
-/// The check set's calibration and confidence log loss under each of `models`.
+/// The check set's calibration and confidence log loss under each of `models` (the log
+/// losses last, together, for comparing them).
 fn print_check(check: &[TrainingDoc], models: &[(&str, &DecisionParams)]) {
-    for (name, params) in models {
-        print_calibration(name, &reconcile::decide::judged_sites(check, params));
-    }
-    for (name, params) in models {
-        eprintln!(
-            "confidence log loss on the check set: {:.5} ({name})",
-            reconcile::decide::confidence_log_loss(check, params)
-        );
+    let losses: Vec<f64> = models
+        .iter()
+        .map(|(name, params)| {
+            let judged = reconcile::decide::judged_sites(check, params);
+            print_calibration(name, &judged);
+            reconcile::decide::confidence_log_loss(&judged)
+        })
+        .collect();
+    for ((name, _), loss) in models.iter().zip(losses) {
+        eprintln!("confidence log loss on the check set: {loss:.5} ({name})");
     }
 }
 
