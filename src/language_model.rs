@@ -177,6 +177,22 @@ impl LanguageModel {
             })
             .sum()
     }
+
+    /// Whether the English word list has `word` (any case, either apostrophe).
+    #[must_use]
+    pub fn knows_english_word(&self, word: &str) -> bool {
+        self.english().knows(&nfkc(word))
+    }
+
+    /// The likeliest English word of the list within two edits of every word of `words`
+    /// (within one of a word of three letters or fewer), lowercase; `None` if there is none.
+    /// For a word that every witness garbled differently (`decide`'s spelled readings).
+    #[must_use]
+    pub fn nearest_known_english_word(&self, words: &[&str]) -> Option<String> {
+        let words: Vec<Cow<'_, str>> = words.iter().map(|w| nfkc(w)).collect();
+        let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
+        self.english().nearest_known_word(&words)
+    }
 }
 
 /// NFKC-normalise, without allocating in the common already-normalised case.
@@ -545,6 +561,9 @@ struct EnglishModel {
     /// and then a boundary, so splitting or joining words is judged on the words themselves.
     end_of_word_log_prob: f64,
     unknown_word_log_weight: f64,
+    /// The known words by length in characters, likeliest first (ties by spelling), for
+    /// `nearest_known_word`; built on its first use.
+    words_by_length: OnceLock<Vec<WordsOfLength>>,
 }
 
 impl EnglishModel {
@@ -600,7 +619,71 @@ impl EnglishModel {
             unseen_letter_log_prob: (UNSEEN_SYMBOL_PSEUDO_FREQ / background_symbol_total).ln(),
             end_of_word_log_prob: (end_of_word_freq / background_symbol_total).ln(),
             unknown_word_log_weight: ENGLISH_UNKNOWN_WORD_WEIGHT.ln(),
+            words_by_length: OnceLock::new(),
         }
+    }
+
+    fn knows(&self, word: &str) -> bool {
+        self.word_log_probs
+            .contains_key(normalize_english_word(word).as_ref())
+    }
+
+    /// The likeliest known word within `max_edits(word)` edits (insertions, deletions,
+    /// substitutions, transpositions of neighbours) of every word of `words` (lowercased).
+    fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
+        let words: Vec<Vec<char>> = words
+            .iter()
+            .map(|w| normalize_english_word(w).chars().collect())
+            .collect();
+        let first = words.first()?;
+        let by_length = self.words_by_length.get_or_init(|| {
+            let mut words: Vec<(f64, Box<[char]>)> = self
+                .word_log_probs
+                .iter()
+                .map(|(word, &log_prob)| (log_prob, word.chars().collect()))
+                .collect();
+            words.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let mut by_length: Vec<WordsOfLength> = Vec::new();
+            for (log_prob, chars) in words {
+                if by_length.len() <= chars.len() {
+                    by_length.resize_with(chars.len() + 1, WordsOfLength::default);
+                }
+                let bucket = &mut by_length[chars.len()];
+                bucket.log_probs.push(log_prob);
+                bucket.letters.push(letter_set(&chars));
+                bucket.chars.push(chars);
+            }
+            by_length
+        });
+        let sets: Vec<u64> = words.iter().map(|w| letter_set(w)).collect();
+        let reach = max_edits(first.len());
+        let lengths = first.len().saturating_sub(reach)..=first.len() + reach;
+        let mut best: Option<(f64, &[char])> = None;
+        for bucket in lengths.filter_map(|len| by_length.get(len)) {
+            // Each bucket is likeliest first: only the words likelier than the best so far
+            // can do better.
+            let likelier = best.map_or(bucket.letters.len(), |(p, _)| {
+                bucket.log_probs.partition_point(|&q| q > p)
+            });
+            // An edit brings in at most one letter and takes away at most one, so a word
+            // within n edits lacks at most n of the other's letters, either way: a cheap test
+            // on the letter sets alone rules out most of the list before any distance.
+            let found = bucket.letters[..likelier]
+                .iter()
+                .enumerate()
+                .find(|&(i, &letters)| {
+                    words.iter().zip(&sets).all(|(w, &set)| {
+                        let n = max_edits(w.len()) as u32;
+                        (set & !letters).count_ones() <= n
+                            && (letters & !set).count_ones() <= n
+                            && edits_within(w, &bucket.chars[i], n as usize)
+                    })
+                });
+            if let Some((i, _)) = found {
+                best = Some((bucket.log_probs[i], &bucket.chars[i]));
+            }
+        }
+        best.map(|(_, chars)| chars.iter().collect())
     }
 
     /// ln P(word | background letter model), including the end-of-word symbol.
@@ -630,6 +713,69 @@ impl EnglishModel {
             None => self.unknown_word_log_weight,
         }
     }
+}
+
+/// The English list's words of one length, likeliest first (ties by spelling), for
+/// `nearest_known_word`: their log-probabilities, letter sets (`letter_set`) and letters,
+/// apart, so that its scan reads only the letter sets of most words.
+#[derive(Default)]
+struct WordsOfLength {
+    log_probs: Vec<f64>,
+    letters: Vec<u64>,
+    chars: Vec<Box<[char]>>,
+}
+
+/// The set of a word's letters as bits: a to z one each, any other letter hashed to one of
+/// the other 38 (two may share one, which only makes `nearest_known_word`'s test weaker).
+fn letter_set(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |set, &c| {
+        let bit = if c.is_ascii_lowercase() {
+            c as u32 - 'a' as u32
+        } else {
+            26 + (c as u32).wrapping_mul(2_654_435_761) % 38
+        };
+        set | 1 << bit
+    })
+}
+
+/// How many edits away a known word may be to stand for an unknown word of `len` letters:
+/// two, one for a word of three letters or fewer (two edits of three letters leave one
+/// standing, and any short word is that near).
+fn max_edits(len: usize) -> usize {
+    if len <= 3 { 1 } else { 2 }
+}
+
+/// Whether `a` and `b` are at most `max` edits apart (optimal string alignment distance:
+/// insertions, deletions, substitutions, transpositions of neighbours), stopping as soon as
+/// every path is over.
+fn edits_within(a: &[char], b: &[char], max: usize) -> bool {
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    let width = b.len() + 1;
+    // d[i * width + j]: edits between a[..i] and b[..j].
+    let mut d: Vec<usize> = (0..width)
+        .chain(std::iter::repeat_n(0, a.len() * width))
+        .collect();
+    for i in 1..=a.len() {
+        d[i * width] = i;
+        let mut row_min = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > max {
+            return false;
+        }
+    }
+    d[a.len() * width + b.len()] <= max
 }
 
 /// Lowercase, with a typographic apostrophe replaced by the ASCII one used in the word list.
@@ -775,6 +921,33 @@ mod tests {
         assert_close(score("don\u{2019}t"), score("don't"));
         // Quotes around a word are not part of it.
         assert_close(score("'court'"), score("court"));
+    }
+
+    #[test]
+    fn the_nearest_known_word_is_the_likeliest_within_reach_of_every_word() {
+        let model = LanguageModel::embedded();
+        assert!(model.knows_english_word("Against"));
+        assert!(!model.knows_english_word("agoinst"));
+        let nearest = |words: &[&str]| model.nearest_known_english_word(words);
+        // One substitution and one dropped letter away: "against"; "agonist" is as near to
+        // "agoinst" (a swap) but two edits from "aginst" and far rarer.
+        assert_eq!(nearest(&["agoinst", "aginst"]).as_deref(), Some("against"));
+        assert_eq!(nearest(&["AGOINST"]).as_deref(), Some("against"));
+        // Three letters or fewer: one edit at most.
+        assert_eq!(nearest(&["tbe"]).as_deref(), Some("the"));
+        assert_eq!(nearest(&["qqqqqqqqqqqq"]), None);
+        assert_eq!(nearest(&[]), None);
+    }
+
+    #[test]
+    fn edits_count_swaps_of_neighbours_as_one() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        let within = |a: &str, b: &str, max| edits_within(&chars(a), &chars(b), max);
+        assert!(within("against", "agianst", 1));
+        assert!(within("against", "gaainst", 1));
+        assert!(!within("against", "agoinsd", 1));
+        assert!(within("against", "agoinsd", 2));
+        assert!(within("", "ab", 2) && !within("", "abc", 2));
     }
 
     #[test]
