@@ -12,7 +12,7 @@
   const sites = D.sites.map((a, i) => ({
     i, flagged: a[0] === 1, layout: a[1] === 1, confidence: a[2], chosen: a[3],
     reason: D.reasons[a[4]], before: a[5], after: a[6], ctxBefore: a[7], ctxAfter: a[8],
-    cands: a[9].map((c) => ({ text: c[0], folded: c[1], witnesses: c[2], p: c[3] })),
+    cands: a[9].map((c) => ({ text: c[0], folded: c[1], witnesses: c[2], p: c[3], spelled: c[4] === 1 })),
     inOutput: a[10] === 1, reviewed: a[11] === 1,
   }));
   const flagged = sites.filter((s) => s.flagged).map((s) => s.i);
@@ -149,11 +149,12 @@
     s.cands.forEach((c, k) => {
       // Without witnesses: the reviewer's correction (listed last and chosen), or a reading
       // pieced together from the witnesses' characters: what most read at each character
-      // (three or more witnesses), or a mix of two witnesses' readings.
+      // (three or more witnesses), or a mix of two witnesses' readings; or a spelled reading,
+      // the known word nearest every witness's unknown word.
       const byReviewer = s.reviewed && k === s.chosen && k === s.cands.length - 1;
       const voters = new Set(s.cands.flatMap((x) => x.witnesses)).size;
       const who = c.witnesses.length ? c.witnesses.map((w) => `[${w}]`).join(" ")
-        : byReviewer ? "reviewer" : voters >= 3 ? "majority per character" : "mix of both witnesses";
+        : byReviewer ? "reviewer" : c.spelled ? "known word near every reading" : voters >= 3 ? "majority per character" : "mix of both witnesses";
       const pick = d && "k" in d && d.k === k;
       h += `<li data-k="${k}" class="${k === s.chosen ? "auto" : ""}${pick ? " pick" : ""}">` +
         `<span class="k">${k < 9 ? k + 1 : ""}</span><span class="t">${esc(oneLine(shown(c.text)))}</span>` +

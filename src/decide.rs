@@ -1,6 +1,7 @@
 //! Stage 7 — decisions. At every variant site each distinct reading is a candidate, and so
 //! is each reading pieced together from the witnesses' columns (`collate::combined_readings`:
-//! the column majority of three or more, the mixes of two); the posterior probability is a
+//! the column majority of three or more, the mixes of two), and so is the spelled reading
+//! where every witness garbled one word (`spelling`); the posterior probability is a
 //! softmax over candidates of
 //!
 //! ```text
@@ -31,7 +32,9 @@
 //!   a rival reading lacks: a fixed likelihood ratio of 50;
 //! * *layout*: at a paragraph-break disagreement, the reading of witnesses whose paragraphs
 //!   are explicit;
-//! * *mix*: a fitted prior on a mix of two witnesses' readings;
+//! * *mix*: a fitted prior on a mix of two witnesses' readings, and another on a spelled
+//!   reading (`spelling`: where every witness garbled one word differently, the known word
+//!   nearest all of their readings);
 //! * *typography* (`typography`): the documents' own habits, learned from the witnesses'
 //!   text, where the language model sees the same words either way: how often they space
 //!   the two kinds of character around a space one reading adds, and whether they write a
@@ -53,6 +56,7 @@
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
 use crate::normalize::{CharKind, PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
+use crate::spelling::{DocumentWords, Reading, spelled_reading};
 use crate::typography::TypographyHabits;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -61,6 +65,17 @@ use std::ops::Range;
 /// comparable across texts of different lengths.
 pub trait Plausibility: Sync {
     fn plausibility(&self, text: &str) -> f64;
+
+    /// Whether the model knows `word` (a Latin word). A model without a vocabulary knows
+    /// every word, and so never proposes a spelled reading (`spelling`).
+    fn knows_word(&self, _word: &str) -> bool {
+        true
+    }
+
+    /// The likeliest word the model knows near every word of `words` (unknown words), if any.
+    fn nearest_known_word(&self, _words: &[&str]) -> Option<String> {
+        None
+    }
 }
 
 /// Tuning of the evidence. The defaults come from `fit` on simulated training sets
@@ -103,6 +118,9 @@ pub struct DecisionParams {
     /// only where both erred, which the votes already count; this corrects for how often
     /// the language model and the length prior favour a mix that is wrong.
     pub mix_prior: f64,
+    /// Log-odds of a spelled reading (`spelling`): no witness wrote it, and the nearest known
+    /// word is not always the true one.
+    pub spelled_prior: f64,
     /// Weight of the consistency feature.
     pub consistency_weight: f64,
     /// Log-odds of a reading containing a glossary term its rival lacks (not fitted: ln 50).
@@ -191,53 +209,58 @@ impl Default for DecisionParams {
             lm_cap_confusion: 8.00,
             lm_cap_slip: 8.00,
             lm_cap_other: 5.0,
-            length_prior: [0.62, 0.81, 0.78],
+            length_prior: [0.61, 0.81, 0.78],
             words_length_prior: std::f64::consts::LN_2,
             doubled_prior: -0.40,
             space_prior: 0.23,
             spacing_weight: 0.58,
             case_weight: 0.58,
-            mix_prior: 0.05,
+            mix_prior: 0.03,
+            spelled_prior: 0.21,
             consistency_weight: 1.57,
             glossary_log_lr: 50.0_f64.ln(),
-            vote_weight: 1.05,
+            vote_weight: 1.04,
             layout_prior: 2.0_f64.ln() * 2.0,
             context: 8,
-            none_bias: [[-0.73, 0.20, 2.97], [-1.64, 0.46, 3.26]],
+            none_bias: [[-0.74, 0.19, 2.96], [-1.75, 0.09, 3.12]],
             calibration: [
                 [
-                    0.674, 1.317, 0.153, 0.403, 0.345, -0.730, -0.479, -0.473, 0.648, -0.522,
-                    -0.025, -1.300, -0.102, 0.060, 0.412, 0.403, -0.015,
+                    0.5558, 1.3149, 0.1441, 0.1741, 0.5886, -0.6903, -0.4825, -0.4678, 0.6511,
+                    -0.4894, 0.0002, -1.2993, -0.0898, 0.0546, 0.4163, 0.6224, 0.1337, -0.5476,
+                    -0.7551,
                 ],
                 [
-                    -0.030, 1.898, -0.362, -0.591, 4.656, -1.109, -1.202, -0.700, -0.001, 2.161,
-                    1.622, -0.107, 0.086, -0.069, 0.552, 0.000, 0.000,
+                    -0.0232, 1.9129, -0.3598, -0.5865, 4.6525, -1.1034, -1.2210, -0.7144, -0.0193,
+                    2.1489, 1.6103, -0.1040, 0.0806, -0.0641, 0.5481, 0.0000, 0.0000, -0.0468,
+                    0.0000,
                 ],
                 [
-                    -0.049, 1.774, 0.131, 0.652, 0.068, -0.986, -1.107, -0.483, -0.572, -0.036,
-                    -0.184, -1.173, 0.306, -0.120, 0.863, 0.652, -0.186,
+                    -0.0491, 1.6375, 0.1715, 0.0686, -0.4879, -0.9327, -0.9970, -0.4093, -0.4979,
+                    -0.1705, -0.1768, -0.9020, 0.2922, -0.0646, 0.8502, 1.1341, -0.4493, -1.2546,
+                    1.3759,
                 ],
                 [
-                    -0.441, 1.155, -0.099, 0.257, 1.866, -0.207, -0.449, 0.298, -0.204, 0.849,
-                    0.705, -0.438, 0.200, -0.040, 0.745, 0.000, 0.000,
+                    -0.3907, 1.1297, -0.0981, 0.0928, 1.7329, -0.2056, -0.4252, 0.2932, -0.1934,
+                    0.8480, 0.7732, -0.2936, 0.1969, -0.0253, 0.7393, 0.0000, 0.0000, -0.3493,
+                    1.0917,
                 ],
             ],
             recalibration: [
                 [
-                    0.000, 0.054, 0.077, 0.115, 0.165, 0.183, 0.228, 0.313, 0.396, 0.441, 0.512,
-                    0.577, 0.624, 0.669, 0.721, 0.763, 0.801, 0.829, 0.901, 0.954, 0.996,
+                    0.000, 0.057, 0.079, 0.117, 0.164, 0.181, 0.231, 0.315, 0.396, 0.441, 0.511,
+                    0.578, 0.625, 0.667, 0.721, 0.763, 0.801, 0.829, 0.902, 0.955, 0.996,
                 ],
                 [
-                    0.000, 0.043, 0.117, 0.173, 0.230, 0.280, 0.358, 0.377, 0.379, 0.416, 0.421,
-                    0.468, 0.523, 0.589, 0.703, 0.757, 0.786, 0.863, 0.939, 0.975, 0.998,
+                    0.000, 0.043, 0.129, 0.199, 0.240, 0.275, 0.366, 0.379, 0.382, 0.416, 0.423,
+                    0.465, 0.520, 0.589, 0.700, 0.758, 0.786, 0.865, 0.939, 0.975, 0.998,
                 ],
                 [
-                    0.002, 0.023, 0.040, 0.063, 0.121, 0.182, 0.257, 0.379, 0.431, 0.478, 0.509,
-                    0.561, 0.611, 0.713, 0.750, 0.766, 0.814, 0.858, 0.891, 0.939, 0.997,
+                    0.004, 0.036, 0.058, 0.061, 0.123, 0.175, 0.232, 0.314, 0.427, 0.469, 0.507,
+                    0.556, 0.604, 0.709, 0.754, 0.769, 0.812, 0.855, 0.892, 0.939, 0.997,
                 ],
                 [
-                    0.000, 0.050, 0.095, 0.104, 0.110, 0.122, 0.176, 0.256, 0.295, 0.342, 0.395,
-                    0.491, 0.572, 0.706, 0.757, 0.769, 0.852, 0.901, 0.910, 0.953, 0.999,
+                    0.000, 0.050, 0.095, 0.114, 0.150, 0.173, 0.187, 0.234, 0.303, 0.363, 0.413,
+                    0.477, 0.545, 0.689, 0.753, 0.765, 0.836, 0.892, 0.903, 0.954, 0.999,
                 ],
             ],
         }
@@ -274,6 +297,9 @@ pub struct Features {
     pub explicit_layout: bool,
     /// A mix of two witnesses' readings that neither reads whole.
     pub mixed: bool,
+    /// A spelled reading (`spelling`): the known word nearest every witness's unknown word,
+    /// which no witness wrote.
+    pub spelled: bool,
 }
 
 impl Features {
@@ -312,6 +338,24 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// A reading read by `witnesses`, with no features or evidence yet.
+    pub fn new(key: String, witnesses: Vec<usize>) -> Candidate {
+        Candidate {
+            key,
+            witnesses,
+            columns: Vec::new(),
+            columns_apart: Vec::new(),
+            features: Features::default(),
+            lm_evidence: 0.0,
+            length_evidence: 0.0,
+            layout_evidence: 0.0,
+            consistency_evidence: 0.0,
+            glossary_evidence: 0.0,
+            mix_evidence: 0.0,
+            typography_evidence: 0.0,
+        }
+    }
+
     /// The reading's text: its key without paragraph breaks (what the language model, the
     /// difference classes and the consistency phrases compare).
     fn text(&self) -> String {
@@ -643,12 +687,14 @@ pub struct Documents<'a> {
     collations: &'a [Collation],
     table: &'a SymbolTable,
     texts: Vec<String>,
+    /// The Latin words of `texts`, with their counts (`spelling`).
+    words: DocumentWords,
     witnesses: f64,
 }
 
 impl<'a> Documents<'a> {
     pub fn of(collations: &'a [Collation], table: &'a SymbolTable) -> Documents<'a> {
-        let texts = collations
+        let texts: Vec<String> = collations
             .par_iter()
             .flat_map_iter(|c| {
                 c.streams.iter().map(|s| {
@@ -664,9 +710,11 @@ impl<'a> Documents<'a> {
             .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
             .max()
             .unwrap_or(0);
+        let words = DocumentWords::of(texts.iter().map(String::as_str));
         Documents {
             collations,
             table,
+            words,
             texts,
             witnesses: witnesses.max(1) as f64,
         }
@@ -761,20 +809,6 @@ pub fn gather_sites(
                 continue;
             };
             let symbols = |m: usize, r: &Range<usize>| &collation.streams[m].symbols[r.clone()];
-            let new_candidate = |key: String, witnesses: Vec<usize>| Candidate {
-                key,
-                witnesses,
-                columns: Vec::new(),
-                columns_apart: Vec::new(),
-                features: Features::default(),
-                lm_evidence: 0.0,
-                length_evidence: 0.0,
-                layout_evidence: 0.0,
-                consistency_evidence: 0.0,
-                glossary_evidence: 0.0,
-                mix_evidence: 0.0,
-                typography_evidence: 0.0,
-            };
             // Each candidate with what each of its members reads in every column.
             type Cells<'a> = Vec<&'a [Symbol]>;
             let mut read: Vec<(Candidate, Vec<Cells>)> = Vec::new();
@@ -787,7 +821,7 @@ pub fn gather_sites(
                         c.witnesses.push(w);
                         member_cells.push(cells);
                     }
-                    None => read.push((new_candidate(key, vec![w]), vec![cells])),
+                    None => read.push((Candidate::new(key, vec![w]), vec![cells])),
                 }
             }
             // Where the witnesses err in different columns, readings pieced together from
@@ -810,7 +844,7 @@ pub fn gather_sites(
             for cells in combined {
                 let key = table.key_text(&cells.concat());
                 if read.iter().all(|(c, _)| c.key != key) {
-                    let mut combined = new_candidate(key, Vec::new());
+                    let mut combined = Candidate::new(key, Vec::new());
                     combined.columns = cells.iter().map(|c| c.to_vec()).collect();
                     combined.features.mixed = ranges.len() == 2;
                     read.push((combined, vec![cells]));
@@ -935,6 +969,11 @@ fn score_in_context(
     params: &DecisionParams,
     glossary: &[String],
 ) {
+    // The spelled reading depends on the context, so it is proposed anew in each.
+    sites
+        .par_iter_mut()
+        .filter(|s| !s.layout_only)
+        .for_each(|site| respell(site, model, &documents.words));
     // Consistency counts (one sequential automaton build, then a parallel search) run beside
     // the language-model scoring, which is the expensive part and parallel too.
     let phrases: Vec<Vec<Option<String>>> = sites
@@ -967,6 +1006,60 @@ fn score_in_context(
     for site in sites.iter_mut() {
         apply_params(site, params);
     }
+}
+
+/// Drop the site's spelled reading, if any, and add the one its evidence context gives
+/// (`spelling::spelled_reading`), if any and if no other candidate reads it. Against another
+/// reading it counts as many errors as their characters differ at a site whose errors count
+/// per column (one with a combined reading), else one, as every reading there.
+fn respell(site: &mut Site, model: &dyn Plausibility, words: &DocumentWords) {
+    if let Some(p) = site.candidates.iter().position(|c| c.features.spelled) {
+        site.candidates.remove(p);
+        for c in &mut site.candidates {
+            c.columns_apart.remove(p);
+        }
+    }
+    if site
+        .candidates
+        .iter()
+        .any(|c| c.key.contains(PARAGRAPH_KEY))
+    {
+        return;
+    }
+    let readings: Vec<Reading> = site
+        .candidates
+        .iter()
+        .map(|c| Reading {
+            text: &c.key,
+            supporters: c.witnesses.len(),
+        })
+        .collect();
+    let [left, right] = &site.evidence_context;
+    let Some(key) = spelled_reading(left, &readings, right, model, words) else {
+        return;
+    };
+    if site.candidates.iter().any(|c| c.key == key) {
+        return;
+    }
+    let per_column = site.candidates.iter().any(|c| c.witnesses.is_empty());
+    let apart = |other: &str| {
+        if per_column {
+            strsim::osa_distance(&key, other).max(1) as f64
+        } else {
+            1.0
+        }
+    };
+    let at = site.candidates.partition_point(|c| c.key < key);
+    for c in &mut site.candidates {
+        let a = apart(&c.key);
+        c.columns_apart.insert(at, a);
+    }
+    let mut columns_apart: Vec<f64> = site.candidates.iter().map(|c| apart(&c.key)).collect();
+    columns_apart.insert(at, 0.0);
+    let mut spelled = Candidate::new(key, Vec::new());
+    spelled.columns_apart = columns_apart;
+    spelled.features.spelled = true;
+    site.candidates.insert(at, spelled);
 }
 
 /// Most rounds of `read_in_chosen_context`. On 2 × 1 M characters of bench/gen.py text
@@ -1100,7 +1193,7 @@ pub fn apply_params(site: &mut Site, params: &DecisionParams) {
         c.layout_evidence = flag(f.explicit_layout, params.layout_prior);
         c.consistency_evidence = params.consistency_weight * f.consistency;
         c.glossary_evidence = flag(f.glossary_term.is_some(), params.glossary_log_lr);
-        c.mix_evidence = flag(f.mixed, params.mix_prior);
+        c.mix_evidence = flag(f.mixed, params.mix_prior) + flag(f.spelled, params.spelled_prior);
     }
 }
 
@@ -1462,7 +1555,7 @@ pub fn calibration_group(site: &Site) -> usize {
 }
 
 /// Number of `calibration_features`.
-pub const CALIBRATION_FEATURES: usize = 17;
+pub const CALIBRATION_FEATURES: usize = 19;
 
 /// What the calibration knows about a decided site (the chosen reading against the runner-up),
 /// given its posterior among the readings (not yet calibrated) and `none`, the uncalibrated
@@ -1481,7 +1574,8 @@ pub const CALIBRATION_FEATURES: usize = 17;
 /// witness against the model's lean is right less often than its posterior says); and
 /// whether the site has mixes of two witnesses' readings and whether the chosen reading is
 /// one (where both witnesses erred, often in ways no mix repairs, and the probability is
-/// spread over many readings).
+/// spread over many readings); and the same of spelled readings (`spelling`), right or
+/// wrong by other odds than the readings the witnesses wrote.
 fn calibration_features(
     site: &Site,
     error_rate: &[f64],
@@ -1533,6 +1627,8 @@ fn calibration_features(
         },
         flag(site.candidates.iter().any(|x| x.features.mixed)),
         flag(cand(c).features.mixed),
+        flag(site.candidates.iter().any(|x| x.features.spelled)),
+        flag(cand(c).features.spelled),
     ]
 }
 
@@ -1663,7 +1759,16 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             .expect("a reading has a supporter")
     };
     let vote_phrase = |cand: &Candidate, chosen_side: bool| {
-        if cand.witnesses.is_empty() {
+        if cand.features.spelled {
+            let whose = if chosen_side {
+                "it"
+            } else {
+                "the other reading"
+            };
+            format!(
+                "{whose} is the known word nearest every witness's reading; no witness wrote it"
+            )
+        } else if cand.witnesses.is_empty() {
             let what = if chosen_side {
                 "it is"
             } else {
@@ -1786,14 +1891,23 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
             format!("the other reading contains the glossary term {term}")
         }
     };
-    // The mix prior weighs for or against the reading that is a mix, by its sign; the
-    // same words serve either slot, naming the mix.
+    // The prior of a reading no witness wrote (a mix or a spelled reading) weighs for or
+    // against it, by its sign; the same words serve either slot, naming that reading.
     let mix_phrase = |chosen: &Candidate| {
-        let (who, mix) = if chosen.features.mixed {
+        let (who, mix) = if chosen.features.mixed || chosen.features.spelled {
             ("it", chosen)
         } else {
             ("the other reading", other)
         };
+        if mix.features.spelled {
+            // A chosen spelled reading is named first in the reason (below): say only why.
+            return match (who, mix.mix_evidence > 0.0) {
+                ("it", true) => "such spelled words are often right".into(),
+                ("it", false) => "a word no witness wrote is right only where both erred".into(),
+                (_, true) => "the other reading is a known word spelled from every witness's unknown word (such words are often right)".into(),
+                (_, false) => "the other reading is a known word spelled from every witness's unknown word (right only where both erred)".into(),
+            };
+        }
         let why = if mix.mix_evidence > 0.0 {
             "such mixes are often right"
         } else {
@@ -1862,6 +1976,12 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
     if strongest_against.0 < -0.1 {
         reason = format!("{reason}; against: {}", strongest_against.2);
     }
+    if chosen.features.spelled {
+        // No witness wrote it: say so first, whatever weighed most.
+        reason = format!(
+            "the known word nearest every witness's unknown word, which no witness wrote: {reason}"
+        );
+    }
     reason
 }
 
@@ -1893,11 +2013,11 @@ impl TrainingDoc {
 }
 
 /// Number of fitted weights: LM (confusion), LM (slip), adds (any character, then how much
-/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix, and the
-/// spacing and capitalisation habits. The length prior is fitted as a common value and
+/// more or less for a digit and for a mark), doubles, spaces, consistency, votes, mix, the
+/// spacing and capitalisation habits, and spelled readings. The length prior is fitted as a common value and
 /// per-kind offsets so that the ridge pulls a kind seen rarely in training (digits) towards
 /// the common prior, not towards zero.
-const FITTED: usize = 12;
+const FITTED: usize = 13;
 
 fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
     [
@@ -1913,6 +2033,7 @@ fn to_vector(p: &DecisionParams) -> [f64; FITTED] {
         p.mix_prior,
         p.spacing_weight,
         p.case_weight,
+        p.spelled_prior,
     ]
 }
 
@@ -1928,6 +2049,7 @@ fn from_vector(base: &DecisionParams, v: &[f64; FITTED]) -> DecisionParams {
         mix_prior: v[9],
         spacing_weight: v[10],
         case_weight: v[11],
+        spelled_prior: v[12],
         ..base.clone()
     }
 }
@@ -1979,6 +2101,7 @@ fn design(docs: &[TrainingDoc], params: &DecisionParams) -> Design {
                     g[9] = flag(f.mixed);
                     g[10] = f.spacing;
                     g[11] = f.case_fit;
+                    g[12] = flag(f.spelled);
                     let offset = lm_other(f, params)
                         + c.layout_evidence
                         + c.glossary_evidence

@@ -18,6 +18,7 @@ pub mod render;
 pub mod report;
 pub mod review;
 pub mod simulate;
+pub mod spelling;
 pub mod typography;
 
 use decide::{DecisionParams, Plausibility};
@@ -66,6 +67,12 @@ impl Plausibility for language_model::LanguageModel {
     fn plausibility(&self, text: &str) -> f64 {
         language_model::LanguageModel::plausibility(self, text)
     }
+    fn knows_word(&self, word: &str) -> bool {
+        self.knows_english_word(word)
+    }
+    fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
+        self.nearest_known_english_word(words)
+    }
 }
 
 /// Why a set of witnesses cannot be reconciled.
@@ -108,6 +115,12 @@ struct EmbeddedModel;
 impl Plausibility for EmbeddedModel {
     fn plausibility(&self, text: &str) -> f64 {
         language_model::LanguageModel::embedded().plausibility(text)
+    }
+    fn knows_word(&self, word: &str) -> bool {
+        language_model::LanguageModel::embedded().knows_word(word)
+    }
+    fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
+        language_model::LanguageModel::embedded().nearest_known_word(words)
     }
 }
 

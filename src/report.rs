@@ -113,6 +113,10 @@ pub struct CandidateInfo {
     /// The reading folded for comparison (NFKC, quotes unified, paragraph break as "\n").
     pub folded: String,
     pub witnesses: Vec<usize>,
+    /// A spelled reading: the known word nearest every witness's unknown word, which no
+    /// witness wrote (`spelling`). Written only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub spelled: bool,
     pub probability: f64,
     pub evidence: Evidence,
 }
@@ -126,7 +130,8 @@ pub struct Evidence {
     pub consistency: f64,
     /// The reading contains a glossary term its rival lacks.
     pub glossary: f64,
-    /// The reading is a mix of two witnesses' readings (the fitted mix prior).
+    /// The reading is one no witness wrote: a mix of two witnesses' readings (the fitted mix
+    /// prior) or a spelled reading (the fitted spelled prior).
     pub mix: f64,
     /// The documents' spacing and capitalisation habits.
     pub typography: f64,
@@ -280,6 +285,7 @@ pub fn build(
                     text: surface.clone(),
                     folded: c.key.clone(),
                     witnesses: c.witnesses.clone(),
+                    spelled: c.features.spelled,
                     probability: round(p),
                     evidence: Evidence {
                         language_model: round(c.lm_evidence),
@@ -298,6 +304,7 @@ pub fn build(
                         text: text.clone(),
                         folded: crate::review::fold(text),
                         witnesses: Vec::new(),
+                        spelled: false,
                         probability: 1.0,
                         evidence: Evidence {
                             language_model: 0.0,

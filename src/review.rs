@@ -429,6 +429,8 @@ struct CandidateView {
     text: String,
     folded: String,
     witnesses: Vec<usize>,
+    #[serde(default)]
+    spelled: bool,
     probability: f64,
 }
 
@@ -590,7 +592,7 @@ fn head(s: &str, n: usize) -> String {
 
 /// The data the script needs, compact: per site
 /// `[flagged, layout, confidence, chosen, reason, key_before, key_after, context_before,
-/// context_after, [[text, folded, [witnesses], probability]…], in_output, reviewed]`.
+/// context_after, [[text, folded, [witnesses], probability, spelled]…], in_output, reviewed]`.
 fn page_data(view: &ReportView) -> String {
     let mut reasons: Vec<&str> = Vec::new();
     let mut reason_ids: BTreeMap<&str, usize> = BTreeMap::new();
@@ -614,7 +616,15 @@ fn page_data(view: &ReportView) -> String {
                 s.context_after,
                 s.candidates
                     .iter()
-                    .map(|c| serde_json::json!([c.text, c.folded, c.witnesses, c.probability]))
+                    .map(|c| {
+                        serde_json::json!([
+                            c.text,
+                            c.folded,
+                            c.witnesses,
+                            c.probability,
+                            u8::from(c.spelled)
+                        ])
+                    })
                     .collect::<Vec<_>>(),
                 u8::from(s.output.is_some()),
                 u8::from(s.reviewed()),
@@ -794,8 +804,11 @@ fn table(view: &ReportView, colour: bool) -> String {
                     .enumerate()
                     .map(|(k, c)| {
                         // A reading no witness has whole: a combined reading (the column
-                        // majority or a mix of two witnesses), or a reviewer's correction.
-                        let ws: Vec<String> = if c.witnesses.is_empty() {
+                        // majority or a mix of two witnesses), a spelled reading, or a
+                        // reviewer's correction.
+                        let ws: Vec<String> = if c.spelled {
+                            vec!["spelled".into()]
+                        } else if c.witnesses.is_empty() {
                             vec!["none".into()]
                         } else {
                             c.witnesses.iter().map(|w| w.to_string()).collect()
@@ -949,18 +962,8 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(w, k)| Candidate {
-                    key: k.to_string(),
-                    witnesses: vec![w],
-                    columns: Vec::new(),
                     columns_apart: (0..n).map(|j| f64::from(u8::from(j != w))).collect(),
-                    lm_evidence: 0.0,
-                    length_evidence: 0.0,
-                    layout_evidence: 0.0,
-                    consistency_evidence: 0.0,
-                    glossary_evidence: 0.0,
-                    mix_evidence: 0.0,
-                    typography_evidence: 0.0,
-                    features: Default::default(),
+                    ..Candidate::new(k.to_string(), vec![w])
                 })
                 .collect(),
             posterior: vec![1.0 / n as f64; n],

@@ -667,6 +667,7 @@ fn rust_fields(p: &DecisionParams) -> String {
         ("consistency_weight", p.consistency_weight),
         ("vote_weight", p.vote_weight),
         ("mix_prior", p.mix_prior),
+        ("spelled_prior", p.spelled_prior),
     ] {
         out += &format!("{name}: {v:.2},\n");
     }

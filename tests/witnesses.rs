@@ -259,6 +259,35 @@ fn a_transposition_is_not_mixed() {
     }
 }
 
+#[test]
+fn a_word_both_witnesses_garbled_is_spelled_from_the_word_list() {
+    // One witness misreads the second "a" of "against" as "o", the other drops it; around
+    // it, each copies five thousand characters of the UDHR with 3% simulated noise, so the
+    // votes know them as the 3% witnesses they are. At "against" neither reading, nor any
+    // mix of them, is a word: the word list's likeliest word within two edits of both is a
+    // candidate no witness wrote, and the language model finds it.
+    let udhr = std::fs::read_to_string(repo_path("bench/texts/udhr_en.txt")).unwrap();
+    let rest: String = udhr[udhr.find("Article 1").unwrap()..]
+        .chars()
+        .take(5000)
+        .collect();
+    let noisy = reconcile::simulate::simulate(&rest, &[0.03, 0.03], 7, false);
+    let line = "Whereas it is essential, if man is not to be compelled to have recourse, as a last resort, to rebellion against tyranny and oppression, that human rights should be protected by the rule of law,";
+    let witness = |garbled: &str, i: usize| {
+        format!("{}\n\n{}", line.replace("against", garbled), noisy[i].text)
+    };
+    let (a, b) = (witness("agoinst", 0), witness("aginst", 1));
+    for texts in [[a.as_str(), b.as_str()], [b.as_str(), a.as_str()]] {
+        let result = reconcile_texts(&texts);
+        assert!(result.text.starts_with(line), "{}", result.text);
+        let site = &result.report.sites[0];
+        let chosen = &site.candidates[site.chosen_index];
+        assert!(chosen.spelled && chosen.witnesses.is_empty(), "{site:#?}");
+        assert_eq!(chosen.text, "a");
+        assert!(site.reason.starts_with("the known word"), "{}", site.reason);
+    }
+}
+
 const PRIVACY_EN: &str = "No one shall be subjected to arbitrary interference with his privacy, family, home or correspondence, nor to attacks upon his honour and reputation.\n";
 
 #[test]

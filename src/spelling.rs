@@ -1,0 +1,247 @@
+//! Spelled readings. Where every witness garbled one word, each differently ("agoinst",
+//! "gaainst"), no witness's reading is right and neither is any mix of them that leaves an
+//! unknown word; the known word nearest all of them ("against") is then a candidate too,
+//! weighed by `decide` like any other (the language model in context, the votes, a fitted
+//! prior for readings no witness wrote). Used by `decide` (stage 7).
+//!
+//! A word counts as known if the language model knows it or the documents have it
+//! elsewhere: a name the word list lacks ("Marci") is known by its other occurrences, and
+//! must not be spelled into the nearest dictionary word ("march").
+
+use crate::decide::Plausibility;
+use crate::language_model::is_in_english_word;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// How often each Latin word (lowercased) occurs in the documents' texts.
+#[derive(Debug, Default)]
+pub struct DocumentWords {
+    counts: HashMap<String, usize>,
+}
+
+impl DocumentWords {
+    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> DocumentWords {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for text in texts {
+            let chars: Vec<char> = text.chars().collect();
+            for range in latin_words(&chars) {
+                let word: String = chars[range].iter().flat_map(|c| c.to_lowercase()).collect();
+                *counts.entry(word).or_default() += 1;
+            }
+        }
+        DocumentWords { counts }
+    }
+
+    fn count(&self, word: &str) -> usize {
+        self.counts.get(&word.to_lowercase()).copied().unwrap_or(0)
+    }
+}
+
+/// The Latin words of `chars` (letters with inner apostrophes) as ranges of positions; an
+/// apostrophe at a word's edge is a quote, not part of it (as the language model reads words).
+fn latin_words(chars: &[char]) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_in_english_word(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_in_english_word(chars[i]) {
+            i += 1;
+        }
+        let (mut s, mut e) = (start, i);
+        while s < e && !chars[s].is_alphabetic() {
+            s += 1;
+        }
+        while e > s && !chars[e - 1].is_alphabetic() {
+            e -= 1;
+        }
+        if s < e {
+            words.push(s..e);
+        }
+    }
+    words
+}
+
+/// One reading of a site: its text (without paragraph breaks) and how many witnesses read
+/// it (none for a combined reading).
+pub struct Reading<'a> {
+    pub text: &'a str,
+    pub supporters: usize,
+}
+
+/// `known` in the letter case of `like`: all capitals, a capital first, or lowercase.
+fn in_case_of(known: &str, like: &[char]) -> String {
+    let letters: Vec<char> = like.iter().copied().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()) {
+        known.to_uppercase()
+    } else if letters.first().is_some_and(|c| c.is_uppercase()) {
+        let mut chars = known.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        known.to_string()
+    }
+}
+
+/// The spelled reading of a site read between `left` and `right`, if every reading leaves
+/// an unknown word there: the text that, in place of the site, turns a witness's one
+/// unknown word into the likeliest known word near every witness's unknown word
+/// (`Plausibility::nearest_known_word`), in that word's letter case. `None` where some
+/// reading reads only known words (it may be right), where a witness's reading leaves more
+/// than one unknown word (a split or joined word: no one word to spell), or where the
+/// known word would change the context rather than the site.
+pub fn spelled_reading(
+    left: &str,
+    readings: &[Reading],
+    right: &str,
+    model: &dyn Plausibility,
+    document_words: &DocumentWords,
+) -> Option<String> {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    let mut unknown_words: Vec<String> = Vec::new();
+    // Each witness reading's window and where its unknown word is in it.
+    let mut places: Vec<(Vec<char>, Range<usize>)> = Vec::new();
+    for reading in readings {
+        let window: Vec<char> = left
+            .iter()
+            .chain(&reading.text.chars().collect::<Vec<_>>())
+            .chain(&right)
+            .copied()
+            .collect();
+        let (start, end) = (left.len(), window.len() - right.len());
+        let at_site = |w: &Range<usize>| {
+            (w.end > start && w.start < end) || (start == end && w.start <= start && start <= w.end)
+        };
+        let unknown: Vec<Range<usize>> = latin_words(&window)
+            .into_iter()
+            .filter(at_site)
+            .filter(|w| {
+                let word: String = window[w.clone()].iter().collect();
+                !(model.knows_word(&word) || document_words.count(&word) > reading.supporters)
+            })
+            .collect();
+        match unknown.as_slice() {
+            [] => return None,
+            [word] if reading.supporters > 0 => {
+                unknown_words.push(window[word.clone()].iter().collect());
+                places.push((window.clone(), word.clone()));
+            }
+            _ if reading.supporters > 0 => return None,
+            _ => {}
+        }
+    }
+    unknown_words.sort();
+    unknown_words.dedup();
+    let words: Vec<&str> = unknown_words.iter().map(String::as_str).collect();
+    let known = model.nearest_known_word(&words)?;
+    places.into_iter().find_map(|(window, word)| {
+        let spelled: Vec<char> = window[..word.start]
+            .iter()
+            .copied()
+            .chain(in_case_of(&known, &window[word.clone()]).chars())
+            .chain(window[word.end..].iter().copied())
+            .collect();
+        let fits = spelled.len() >= left.len() + right.len()
+            && spelled.starts_with(&left)
+            && spelled.ends_with(&right);
+        fits.then(|| {
+            spelled[left.len()..spelled.len() - right.len()]
+                .iter()
+                .collect()
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model that knows a few words; the nearest known word is the first within two edits
+    /// of every word.
+    struct Lexicon(&'static [&'static str]);
+
+    impl Plausibility for Lexicon {
+        fn plausibility(&self, _: &str) -> f64 {
+            0.0
+        }
+        fn knows_word(&self, word: &str) -> bool {
+            self.0.contains(&word.to_lowercase().as_str())
+        }
+        fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
+            self.0
+                .iter()
+                .find(|k| {
+                    words
+                        .iter()
+                        .all(|w| strsim::osa_distance(k, &w.to_lowercase()) <= 2)
+                })
+                .map(|k| k.to_string())
+        }
+    }
+
+    const LEXICON: Lexicon = Lexicon(&["the", "against", "march", "rights"]);
+
+    fn reading(text: &str, supporters: usize) -> Reading<'_> {
+        Reading { text, supporters }
+    }
+
+    #[test]
+    fn a_word_every_witness_garbled_is_spelled_in_the_sites_place() {
+        let none = DocumentWords::default();
+        let readings = [reading("o", 1), reading("a", 1)];
+        // "ag|o|inst" and "ag|a|inst"? The second is known: nothing to spell.
+        assert_eq!(
+            spelled_reading("the ag", &readings, "inst the", &LEXICON, &none),
+            None
+        );
+        let readings = [reading("oa", 1), reading("aa", 1)];
+        assert_eq!(
+            spelled_reading("The Ag", &readings, "inst", &LEXICON, &none).as_deref(),
+            Some("a"),
+            "Agoainst / Agaainst: the site reads the one letter that makes 'Against'"
+        );
+        let readings = [reading("AGOINST", 1), reading("GAAINST", 1)];
+        assert_eq!(
+            spelled_reading("THE ", &readings, " THE", &LEXICON, &none).as_deref(),
+            Some("AGAINST")
+        );
+    }
+
+    #[test]
+    fn nothing_is_spelled_where_a_reading_may_be_right() {
+        let readings = [reading("Marcli", 1), reading("Marcl", 1)];
+        let none = DocumentWords::default();
+        assert_eq!(
+            spelled_reading("in ", &readings, " we", &LEXICON, &none).as_deref(),
+            Some("March")
+        );
+        // The documents have "Marcl" elsewhere: a name, which one witness may read right.
+        let elsewhere = DocumentWords::of(["Marcl went home", "Marcl went home"]);
+        assert_eq!(
+            spelled_reading("in ", &readings, " we", &LEXICON, &elsewhere),
+            None
+        );
+        // A witness's reading with two unknown words (a split word) has no one word to spell.
+        let readings = [reading("agai nts", 1), reading("agoinst", 1)];
+        assert_eq!(
+            spelled_reading("the ", &readings, " the", &LEXICON, &none),
+            None
+        );
+    }
+
+    #[test]
+    fn words_are_letters_with_inner_apostrophes() {
+        let chars: Vec<char> = "'tis don't 'x' a1b".chars().collect();
+        let words: Vec<String> = latin_words(&chars)
+            .into_iter()
+            .map(|r| chars[r].iter().collect())
+            .collect();
+        assert_eq!(words, ["tis", "don't", "x", "a", "b"]);
+    }
+}
