@@ -655,7 +655,11 @@ impl EnglishModel {
             }
             by_length
         });
-        let sets: Vec<u64> = words.iter().map(|w| letter_set(w)).collect();
+        // Each word's letter set and how many edits it may be from a known word.
+        let sets: Vec<(u64, u32)> = words
+            .iter()
+            .map(|w| (letter_set(w), max_edits(w.len()) as u32))
+            .collect();
         let reach = max_edits(first.len());
         let lengths = first.len().saturating_sub(reach)..=first.len() + reach;
         let mut best: Option<(f64, &[char])> = None;
@@ -672,12 +676,12 @@ impl EnglishModel {
                 .iter()
                 .enumerate()
                 .find(|&(i, &letters)| {
-                    words.iter().zip(&sets).all(|(w, &set)| {
-                        let n = max_edits(w.len()) as u32;
-                        (set & !letters).count_ones() <= n
-                            && (letters & !set).count_ones() <= n
-                            && edits_within(w, &bucket.chars[i], n as usize)
-                    })
+                    sets.iter().all(|&(set, n)| {
+                        at_most_bits(set & !letters, n) && at_most_bits(letters & !set, n)
+                    }) && words
+                        .iter()
+                        .zip(&sets)
+                        .all(|(w, &(_, n))| edits_within(w, &bucket.chars[i], n as usize))
                 });
             if let Some((i, _)) = found {
                 best = Some((bucket.log_probs[i], &bucket.chars[i]));
@@ -776,6 +780,17 @@ fn edits_within(a: &[char], b: &[char], max: usize) -> bool {
         }
     }
     d[a.len() * width + b.len()] <= max
+}
+
+/// Whether `bits` has at most `n` (1 or 2) bits set: clearing the lowest set bit `n` times
+/// leaves none. Cheaper than counting them all where the processor has no popcount.
+fn at_most_bits(bits: u64, n: u32) -> bool {
+    let once = bits & bits.wrapping_sub(1);
+    if n <= 1 {
+        once == 0
+    } else {
+        once & once.wrapping_sub(1) == 0
+    }
 }
 
 /// Lowercase, with a typographic apostrophe replaced by the ASCII one used in the word list.
