@@ -118,8 +118,9 @@ pub struct DecisionParams {
     /// only where both erred, which the votes already count; this corrects for how often
     /// the language model and the length prior favour a mix that is wrong.
     pub mix_prior: f64,
-    /// Log-odds of a spelled reading (`spelling`): no witness wrote it, and the nearest known
-    /// word is not always the true one.
+    /// Log-odds of a spelled reading (`spelling`), on top of the language model and the votes
+    /// (which count every witness as erring against it): a correction for how often the
+    /// nearest known word is the true one where they favour it or not.
     pub spelled_prior: f64,
     /// Weight of the consistency feature.
     pub consistency_weight: f64,
