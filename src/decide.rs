@@ -1043,19 +1043,21 @@ fn respell(site: &mut Site, model: &dyn Plausibility, words: &DocumentWords) {
         return;
     }
     let per_column = site.candidates.iter().any(|c| c.witnesses.is_empty());
-    let apart = |other: &str| {
-        if per_column {
-            strsim::osa_distance(&key, other).max(1) as f64
-        } else {
-            1.0
-        }
-    };
     let at = site.candidates.partition_point(|c| c.key < key);
-    for c in &mut site.candidates {
-        let a = apart(&c.key);
-        c.columns_apart.insert(at, a);
+    let mut columns_apart: Vec<f64> = site
+        .candidates
+        .iter()
+        .map(|c| {
+            if per_column {
+                strsim::osa_distance(&key, &c.key).max(1) as f64
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    for (c, &apart) in site.candidates.iter_mut().zip(&columns_apart) {
+        c.columns_apart.insert(at, apart);
     }
-    let mut columns_apart: Vec<f64> = site.candidates.iter().map(|c| apart(&c.key)).collect();
     columns_apart.insert(at, 0.0);
     let mut spelled = Candidate::new(key, Vec::new());
     spelled.columns_apart = columns_apart;
@@ -1895,18 +1897,19 @@ fn explain(site: &Site, votes: &[f64], reliability: &[f64], labels: &[String]) -
     // The prior of a reading no witness wrote (a mix or a spelled reading) weighs for or
     // against it, by its sign; the same words serve either slot, naming that reading.
     let mix_phrase = |chosen: &Candidate| {
-        let (who, mix) = if chosen.features.mixed || chosen.features.spelled {
+        let own = chosen.features.mixed || chosen.features.spelled;
+        let (who, mix) = if own {
             ("it", chosen)
         } else {
             ("the other reading", other)
         };
         if mix.features.spelled {
             // A chosen spelled reading is named first in the reason (below): say only why.
-            return match (who, mix.mix_evidence > 0.0) {
-                ("it", true) => "such spelled words are often right".into(),
-                ("it", false) => "a word no witness wrote is right only where both erred".into(),
-                (_, true) => "the other reading is a known word spelled from every witness's unknown word (such words are often right)".into(),
-                (_, false) => "the other reading is a known word spelled from every witness's unknown word (right only where both erred)".into(),
+            return match (own, mix.mix_evidence > 0.0) {
+                (true, true) => "such spelled words are often right".into(),
+                (true, false) => "a word no witness wrote is right only where both erred".into(),
+                (false, true) => "the other reading is a known word spelled from every witness's unknown word (such words are often right)".into(),
+                (false, false) => "the other reading is a known word spelled from every witness's unknown word (right only where both erred)".into(),
             };
         }
         let why = if mix.mix_evidence > 0.0 {

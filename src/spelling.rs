@@ -130,7 +130,7 @@ pub fn spelled_reading(
             [] => return None,
             [word] if reading.supporters > 0 => {
                 unknown_words.push(window[word.clone()].iter().collect());
-                places.push((window.clone(), word.clone()));
+                places.push((window, word.clone()));
             }
             _ if reading.supporters > 0 => return None,
             _ => {}
