@@ -56,7 +56,7 @@
 use crate::collate::{Collation, Segment};
 use crate::confusion::{Difference, difference};
 use crate::normalize::{CharKind, PARAGRAPH, PARAGRAPH_KEY, Symbol, SymbolTable};
-use crate::spelling::{DocumentWords, Reading, spelled_reading};
+use crate::spelling::{DocumentWords, Reading, leaves_unknown_word, spelled_reading};
 use crate::typography::TypographyHabits;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -515,6 +515,20 @@ fn context<'a>(
         symbols.reverse();
     }
     (table.key_text(&symbols), cut)
+}
+
+/// The evidence context of `segment` on both sides (`context`, to the end of a word), with
+/// whether each stops before its length.
+fn evidence_context<'a>(
+    collation: &Collation,
+    table: &SymbolTable,
+    segment: usize,
+    len: usize,
+    reading_at: &dyn Fn(usize) -> Option<&'a str>,
+) -> ([String; 2], [bool; 2]) {
+    let side = |before| context(collation, table, segment, len, before, reading_at, true);
+    let ((left, left_cut), (right, right_cut)) = (side(true), side(false));
+    ([left, right], [left_cut, right_cut])
 }
 
 /// Is `short` a proper subsequence of `long`?
@@ -1020,28 +1034,9 @@ fn respell(site: &mut Site, model: &dyn Plausibility, words: &DocumentWords) {
             c.columns_apart.remove(p);
         }
     }
-    if site
-        .candidates
-        .iter()
-        .any(|c| c.key.contains(PARAGRAPH_KEY))
-    {
-        return;
-    }
-    let readings: Vec<Reading> = site
-        .candidates
-        .iter()
-        .map(|c| Reading {
-            text: &c.key,
-            supporters: c.witnesses.len(),
-        })
-        .collect();
-    let [left, right] = &site.evidence_context;
-    let Some(key) = spelled_reading(left, &readings, right, model, words) else {
+    let Some(key) = spelled_key(&site.candidates, &site.evidence_context, model, words) else {
         return;
     };
-    if site.candidates.iter().any(|c| c.key == key) {
-        return;
-    }
     let per_column = site.candidates.iter().any(|c| c.witnesses.is_empty());
     let at = site.candidates.partition_point(|c| c.key < key);
     let mut columns_apart: Vec<f64> = site
@@ -1065,6 +1060,33 @@ fn respell(site: &mut Site, model: &dyn Plausibility, words: &DocumentWords) {
     site.candidates.insert(at, spelled);
 }
 
+/// The spelled reading (`spelling::spelled_reading`) of a site with `candidates` (its
+/// spelled one aside) read in `context`, unless a candidate reads it already or one has a
+/// paragraph break.
+fn spelled_key(
+    candidates: &[Candidate],
+    context: &[String; 2],
+    model: &dyn Plausibility,
+    words: &DocumentWords,
+) -> Option<String> {
+    if candidates.iter().any(|c| c.key.contains(PARAGRAPH_KEY)) {
+        return None;
+    }
+    let readings: Vec<Reading> = candidates
+        .iter()
+        .filter(|c| !c.features.spelled)
+        .map(|c| Reading {
+            text: &c.key,
+            supporters: c.witnesses.len(),
+        })
+        .collect();
+    let key = spelled_reading(&context[0], &readings, &context[1], model, words)?;
+    (!candidates
+        .iter()
+        .any(|c| c.key == key && !c.features.spelled))
+    .then_some(key)
+}
+
 /// Most rounds of `read_in_chosen_context`. On 2 × 1 M characters of bench/gen.py text
 /// (seed 1), the first round changed 8 choices in Chinese and 244 in English, the second 0
 /// and 4, a third none; a round costs about 140 ms there.
@@ -1085,28 +1107,36 @@ pub fn read_in_chosen_context(
     params: &DecisionParams,
     glossary: &[String],
 ) -> Vec<Site> {
-    let mut chosen = choose(&sites, positions, params);
+    let (mut chosen, mut posteriors) = choose(&sites, positions, params);
     for round in 1..=CONTEXT_ROUNDS {
-        let rescored =
-            rescore_in_chosen_context(&mut sites, &chosen, documents, model, params, glossary);
+        let rescored = rescore_in_chosen_context(
+            &mut sites,
+            (&chosen, &posteriors),
+            documents,
+            model,
+            params,
+            glossary,
+        );
         if !rescored || round == CONTEXT_ROUNDS {
             break;
         }
-        let next = choose(&sites, positions, params);
+        let (next, next_posteriors) = choose(&sites, positions, params);
         if next == chosen {
             break;
         }
-        chosen = next;
+        (chosen, posteriors) = (next, next_posteriors);
     }
     sites
 }
 
-/// Score again, in the context of the readings `chosen` at the sites around it, every text
-/// site whose context that changes, and keep the new context where it fits the site better.
-/// Whether any site took a new context.
+/// Score again, in the context of the readings `chosen` at the sites around it (or, where
+/// that leaves every reading an unknown word, of another likely reading of a site in the
+/// same word, by the `posteriors` the choices were made by), every text site whose context
+/// that changes, and keep the new context where it fits the site better. Whether any site
+/// took a new context.
 fn rescore_in_chosen_context(
     sites: &mut [Site],
-    chosen: &[usize],
+    (chosen, posteriors): (&[usize], &[Vec<f64>]),
     documents: &Documents,
     model: &dyn Plausibility,
     params: &DecisionParams,
@@ -1125,25 +1155,59 @@ fn rescore_in_chosen_context(
                 return None;
             }
             let collation = &collations[site.group];
-            let reading_at = |segment: usize| {
+            let chosen_at = |segment: usize| {
                 site_at
                     .get(&(site.group, segment))
                     .map(|&i| sites[i].candidates[chosen[i]].key.as_str())
             };
-            let side = |before| {
-                context(
-                    collation,
-                    table,
-                    site.segment,
-                    params.context,
-                    before,
-                    &reading_at,
-                    true,
-                )
+            let mut best =
+                evidence_context(collation, table, site.segment, params.context, &chosen_at);
+            // Two errors in one word each hide the other: in the context of the neighbour's
+            // wrong reading, every reading of the site is an unknown word, and so is every
+            // reading of the neighbour in the site's, and neither can be repaired. So where
+            // every reading is an unknown word, the site is also read with the other likely
+            // readings of each site that shares its word, and scored in the context where
+            // its likeliest reading reads best.
+            let neighbours = if every_reading_unknown(site, &best.0, model, &documents.words) {
+                same_word_neighbours(collation, table, site.segment, &chosen_at)
+            } else {
+                Vec::new()
             };
-            let ((left, left_cut), (right, right_cut)) = (side(true), side(false));
-            (site.evidence_context != [left.as_str(), right.as_str()])
-                .then_some(([left, right], [left_cut, right_cut]))
+            let mut best_fit = None;
+            for neighbour in neighbours {
+                let Some(&n) = site_at.get(&(site.group, neighbour)) else {
+                    continue;
+                };
+                if sites[n].layout_only {
+                    continue;
+                }
+                for k in likeliest_others(&sites[n], &posteriors[n], chosen[n]) {
+                    let key = sites[n].candidates[k].key.as_str();
+                    let reading_at = |segment: usize| {
+                        if segment == neighbour {
+                            Some(key)
+                        } else {
+                            chosen_at(segment)
+                        }
+                    };
+                    let alternative = evidence_context(
+                        collation,
+                        table,
+                        site.segment,
+                        params.context,
+                        &reading_at,
+                    );
+                    let fit_of_best = *best_fit
+                        .get_or_insert_with(|| fit_in(site, &best.0, model, &documents.words));
+                    let fit = fit_in(site, &alternative.0, model, &documents.words);
+                    if fit > fit_of_best {
+                        best = alternative;
+                        best_fit = Some(fit);
+                    }
+                }
+            }
+            let (context, cut) = best;
+            (site.evidence_context != context).then_some((context, cut))
         })
         .collect();
     // Each site read anew, where its context changed.
@@ -1174,6 +1238,106 @@ fn rescore_in_chosen_context(
         }
     }
     any
+}
+
+/// Most readings of a neighbour in the site's word that `rescore_in_chosen_context` reads
+/// the site with, besides the neighbour's chosen one.
+const ALTERNATIVE_READINGS: usize = 2;
+
+/// The `ALTERNATIVE_READINGS` candidates of `site` likeliest after `chosen` by `posterior`,
+/// without paragraph breaks.
+fn likeliest_others(site: &Site, posterior: &[f64], chosen: usize) -> Vec<usize> {
+    let mut others: Vec<usize> = (0..site.candidates.len())
+        .filter(|&k| k != chosen && !site.candidates[k].key.contains(PARAGRAPH_KEY))
+        .collect();
+    let p = |k: usize| posterior.get(k).copied().unwrap_or(0.0);
+    others.sort_by(|&a, &b| p(b).total_cmp(&p(a)).then(a.cmp(&b)));
+    others.truncate(ALTERNATIVE_READINGS);
+    others
+}
+
+/// How well `context` fits a site: the language model's plausibility of its likeliest
+/// reading in it (as `Site::context_fit`), the spelled reading it gives included (where a
+/// neighbour's wrong reading made every reading an unknown word, its right one may leave
+/// only a word every witness garbled, which no reading but the spelled one makes known).
+fn fit_in(
+    site: &Site,
+    context: &[String; 2],
+    model: &dyn Plausibility,
+    words: &DocumentWords,
+) -> f64 {
+    let spelled = spelled_key(&site.candidates, context, model, words);
+    site.candidates
+        .iter()
+        .filter(|c| !c.features.spelled)
+        .map(|c| c.text())
+        .chain(spelled)
+        .map(|text| model.plausibility(&format!("{}{text}{}", context[0], context[1])))
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
+/// Whether every reading of `site` (its spelled one aside) leaves an unknown word
+/// (`spelling::leaves_unknown_word`) in `context`.
+fn every_reading_unknown(
+    site: &Site,
+    context: &[String; 2],
+    model: &dyn Plausibility,
+    words: &DocumentWords,
+) -> bool {
+    site.candidates
+        .iter()
+        .filter(|c| !c.features.spelled)
+        .all(|c| {
+            let reading = Reading {
+                text: &c.key,
+                supporters: c.witnesses.len(),
+            };
+            leaves_unknown_word(&context[0], &reading, &context[1], model, words)
+        })
+}
+
+/// The variant segments in the same English word as `segment`: those reached from it, on
+/// either side, through letters only (the agreed text as the group's longest member reads
+/// it, and the reading `reading_at` gives at each variant segment passed), at most
+/// `MAX_WORD_TAIL` characters away.
+fn same_word_neighbours<'a>(
+    collation: &Collation,
+    table: &SymbolTable,
+    segment: usize,
+    reading_at: &dyn Fn(usize) -> Option<&'a str>,
+) -> Vec<usize> {
+    let longest = crate::collate::pivot(&collation.streams);
+    let stream = &collation.streams[longest].symbols;
+    let letter = |c: char| crate::language_model::is_in_english_word(c);
+    let mut neighbours = Vec::new();
+    for before in [true, false] {
+        let mut i = segment;
+        let mut letters = 0;
+        loop {
+            i = match (before, i) {
+                (true, 0) => break,
+                (true, _) => i - 1,
+                (false, _) if i + 1 >= collation.segments.len() => break,
+                (false, _) => i + 1,
+            };
+            let text: Vec<char> = match (&collation.segments[i], reading_at(i)) {
+                (Segment::Agreed { starts, len }, _) => stream
+                    [starts[longest]..starts[longest] + len]
+                    .iter()
+                    .map(|&s| table.first_char(s).unwrap_or(' '))
+                    .collect(),
+                (Segment::Variant { .. }, reading) => {
+                    neighbours.push(i);
+                    reading.map_or_else(Vec::new, |r| r.chars().collect())
+                }
+            };
+            letters += text.len();
+            if letters > MAX_WORD_TAIL || !text.into_iter().all(letter) {
+                break;
+            }
+        }
+    }
+    neighbours
 }
 
 /// Turn a site's features into evidence with `params`.
@@ -1698,15 +1862,23 @@ fn choice(site: &Site, posterior: &[f64], reliability: &[f64]) -> usize {
 }
 
 /// The reading `decide` would choose at every site, without its confidence or reason (the
-/// calibration never changes a choice).
-pub fn choose(sites: &[Site], positions: &[usize], params: &DecisionParams) -> Vec<usize> {
+/// calibration never changes a choice), and the posterior among its candidates it is
+/// chosen by.
+pub fn choose(
+    sites: &[Site],
+    positions: &[usize],
+    params: &DecisionParams,
+) -> (Vec<usize>, Vec<Vec<f64>>) {
     let vw = params.vote_weight;
     let error_rate = estimate_error_rates(sites, positions, vw);
     let reliability = reliability_at_sites(sites, &error_rate, vw);
     sites
         .par_iter()
-        .map(|site| choice(site, &posterior(site, &error_rate, vw).0, &reliability))
-        .collect()
+        .map(|site| {
+            let posterior = posterior(site, &error_rate, vw).0;
+            (choice(site, &posterior, &reliability), posterior)
+        })
+        .unzip()
 }
 
 /// Decide every site: posterior, choice, and a one-line reason.

@@ -65,6 +65,49 @@ fn latin_words(chars: &[char]) -> Vec<Range<usize>> {
     words
 }
 
+/// The words of `window` that touch its `site` (or, for an empty site, hold its place) and
+/// that are unknown: the model does not know them and the documents have them no more often
+/// than the reading's `supporters` wrote them here.
+fn unknown_words(
+    window: &[char],
+    site: Range<usize>,
+    supporters: usize,
+    model: &dyn Plausibility,
+    document_words: &DocumentWords,
+) -> Vec<Range<usize>> {
+    let (start, end) = (site.start, site.end);
+    let at_site = |w: &Range<usize>| {
+        (w.end > start && w.start < end) || (start == end && w.start <= start && start <= w.end)
+    };
+    latin_words(window)
+        .into_iter()
+        .filter(at_site)
+        .filter(|w| {
+            let word: String = window[w.clone()].iter().collect();
+            !(model.knows_word(&word) || document_words.count(&word) > supporters)
+        })
+        .collect()
+}
+
+/// Whether `reading`, read between `left` and `right`, leaves an unknown word at the site
+/// (`unknown_words`). Where every reading of a site does, `decide` looks for the word in
+/// other readings of the sites beside it (two errors in one word) before it spells one.
+pub fn leaves_unknown_word(
+    left: &str,
+    reading: &Reading,
+    right: &str,
+    model: &dyn Plausibility,
+    document_words: &DocumentWords,
+) -> bool {
+    let window: Vec<char> = left
+        .chars()
+        .chain(reading.text.chars())
+        .chain(right.chars())
+        .collect();
+    let site = left.chars().count()..window.len() - right.chars().count();
+    !unknown_words(&window, site, reading.supporters, model, document_words).is_empty()
+}
+
 /// One reading of a site: its text (without paragraph breaks) and how many witnesses read
 /// it (none for a combined reading).
 pub struct Reading<'a> {
@@ -104,7 +147,7 @@ pub fn spelled_reading(
 ) -> Option<String> {
     let left: Vec<char> = left.chars().collect();
     let right: Vec<char> = right.chars().collect();
-    let mut unknown_words: Vec<String> = Vec::new();
+    let mut witnesses_unknown: Vec<String> = Vec::new();
     // Each witness reading's window and where its unknown word is in it.
     let mut places: Vec<(Vec<char>, Range<usize>)> = Vec::new();
     for reading in readings {
@@ -114,31 +157,21 @@ pub fn spelled_reading(
             .chain(&right)
             .copied()
             .collect();
-        let (start, end) = (left.len(), window.len() - right.len());
-        let at_site = |w: &Range<usize>| {
-            (w.end > start && w.start < end) || (start == end && w.start <= start && start <= w.end)
-        };
-        let unknown: Vec<Range<usize>> = latin_words(&window)
-            .into_iter()
-            .filter(at_site)
-            .filter(|w| {
-                let word: String = window[w.clone()].iter().collect();
-                !(model.knows_word(&word) || document_words.count(&word) > reading.supporters)
-            })
-            .collect();
+        let site = left.len()..window.len() - right.len();
+        let unknown = unknown_words(&window, site, reading.supporters, model, document_words);
         match unknown.as_slice() {
             [] => return None,
             [word] if reading.supporters > 0 => {
-                unknown_words.push(window[word.clone()].iter().collect());
+                witnesses_unknown.push(window[word.clone()].iter().collect());
                 places.push((window, word.clone()));
             }
             _ if reading.supporters > 0 => return None,
             _ => {}
         }
     }
-    unknown_words.sort();
-    unknown_words.dedup();
-    let words: Vec<&str> = unknown_words.iter().map(String::as_str).collect();
+    witnesses_unknown.sort();
+    witnesses_unknown.dedup();
+    let words: Vec<&str> = witnesses_unknown.iter().map(String::as_str).collect();
     let known = model.nearest_known_word(&words)?;
     places.into_iter().find_map(|(window, word)| {
         let spelled: Vec<char> = window[..word.start]
@@ -233,6 +266,25 @@ mod tests {
             spelled_reading("the ", &readings, " the", &LEXICON, &none),
             None
         );
+    }
+
+    #[test]
+    fn a_reading_leaves_an_unknown_word_unless_the_model_or_the_documents_know_it() {
+        let none = DocumentWords::default();
+        let leaves = |left, text, right, words: &DocumentWords| {
+            leaves_unknown_word(left, &reading(text, 1), right, &LEXICON, words)
+        };
+        assert!(leaves("the ag", "o", "inst the", &none), "agoinst");
+        assert!(!leaves("the ag", "a", "inst the", &none), "against");
+        // Only the words at the site count, not an unknown word of its context.
+        assert!(!leaves("went ", "the", " went", &none));
+        // An empty reading leaves the word whose place it holds.
+        assert!(leaves("the ", "", "agoinst", &none));
+        assert!(!leaves("the ag", "", "ainst", &none));
+        // The documents have "Marcl" more often than the reading's one witness wrote it.
+        let elsewhere = DocumentWords::of(["Marcl went home", "Marcl went home"]);
+        assert!(leaves("in ", "Marcl", " the", &none));
+        assert!(!leaves("in ", "Marcl", " the", &elsewhere));
     }
 
     #[test]

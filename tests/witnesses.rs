@@ -288,6 +288,29 @@ fn a_word_both_witnesses_garbled_is_spelled_from_the_word_list() {
     }
 }
 
+#[test]
+fn two_errors_in_one_word_are_read_each_with_the_others_other_reading() {
+    // The more reliable witness (1% noise around it, against 5%) misreads "democratic" twice,
+    // as "dcmocratsic"; the other reads it right. Each of the two sites, read with the
+    // reliable witness's reading at the other, is an unknown word either way, and the votes
+    // choose the reliable witness's reading at both. Read with the other site's other
+    // reading, "democratic" is a word, and both sites are repaired.
+    let udhr = std::fs::read_to_string(repo_path("bench/texts/udhr_en.txt")).unwrap();
+    let rest: String = udhr[udhr.find("Article 1").unwrap()..]
+        .chars()
+        .take(5000)
+        .collect();
+    let noisy = reconcile::simulate::simulate(&rest, &[0.01, 0.05], 7, false);
+    let line = "Everyone, as a member of society, has the right to live in a democratic society and to the free development of his personality.";
+    let witness =
+        |word: &str, i: usize| format!("{}\n\n{}", line.replace("democratic", word), noisy[i].text);
+    let (a, b) = (witness("dcmocratsic", 0), witness("democratic", 1));
+    for texts in [[a.as_str(), b.as_str()], [b.as_str(), a.as_str()]] {
+        let result = reconcile_texts(&texts);
+        assert!(result.text.starts_with(line), "{}", &result.text[..200]);
+    }
+}
+
 const PRIVACY_EN: &str = "No one shall be subjected to arbitrary interference with his privacy, family, home or correspondence, nor to attacks upon his honour and reputation.\n";
 
 #[test]
