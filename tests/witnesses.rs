@@ -259,24 +259,33 @@ fn a_transposition_is_not_mixed() {
     }
 }
 
-#[test]
-fn a_word_both_witnesses_garbled_is_spelled_from_the_word_list() {
-    // One witness misreads the second "a" of "against" as "o", the other drops it; around
-    // it, each copies five thousand characters of the UDHR with 3% simulated noise, so the
-    // votes know them as the 3% witnesses they are. At "against" neither reading, nor any
-    // mix of them, is a word: the word list's likeliest word within two edits of both is a
-    // candidate no witness wrote, and the language model finds it.
+/// Two witnesses: `line`, with `word` read as `readings[i]` by witness i, then a blank line
+/// and five thousand characters of the UDHR's articles copied with `rates[i]` simulated
+/// noise (seed 7), by which the votes learn how reliable each witness is.
+fn line_before_noisy_udhr(
+    line: &str,
+    word: &str,
+    readings: [&str; 2],
+    rates: [f64; 2],
+) -> [String; 2] {
     let udhr = std::fs::read_to_string(repo_path("bench/texts/udhr_en.txt")).unwrap();
-    let rest: String = udhr[udhr.find("Article 1").unwrap()..]
+    let articles: String = udhr[udhr.find("Article 1").unwrap()..]
         .chars()
         .take(5000)
         .collect();
-    let noisy = reconcile::simulate::simulate(&rest, &[0.03, 0.03], 7, false);
+    let noisy = reconcile::simulate::simulate(&articles, &rates, 7, false);
+    [0, 1].map(|i| format!("{}\n\n{}", line.replace(word, readings[i]), noisy[i].text))
+}
+
+#[test]
+fn a_word_both_witnesses_garbled_is_spelled_from_the_word_list() {
+    // One witness misreads the second "a" of "against" as "o", the other drops it; after
+    // it, each copies the UDHR with 3% simulated noise, so the votes know them as the 3%
+    // witnesses they are. At "against" neither reading, nor any
+    // mix of them, is a word: the word list's likeliest word within two edits of both is a
+    // candidate no witness wrote, and the language model finds it.
     let line = "Whereas it is essential, if man is not to be compelled to have recourse, as a last resort, to rebellion against tyranny and oppression, that human rights should be protected by the rule of law,";
-    let witness = |garbled: &str, i: usize| {
-        format!("{}\n\n{}", line.replace("against", garbled), noisy[i].text)
-    };
-    let (a, b) = (witness("agoinst", 0), witness("aginst", 1));
+    let [a, b] = line_before_noisy_udhr(line, "against", ["agoinst", "aginst"], [0.03, 0.03]);
     for texts in [[a.as_str(), b.as_str()], [b.as_str(), a.as_str()]] {
         let result = reconcile_texts(&texts);
         assert!(result.text.starts_with(line), "{}", result.text);
@@ -295,16 +304,13 @@ fn two_errors_in_one_word_are_read_each_with_the_others_other_reading() {
     // reliable witness's reading at the other, is an unknown word either way, and the votes
     // choose the reliable witness's reading at both. Read with the other site's other
     // reading, "democratic" is a word, and both sites are repaired.
-    let udhr = std::fs::read_to_string(repo_path("bench/texts/udhr_en.txt")).unwrap();
-    let rest: String = udhr[udhr.find("Article 1").unwrap()..]
-        .chars()
-        .take(5000)
-        .collect();
-    let noisy = reconcile::simulate::simulate(&rest, &[0.01, 0.05], 7, false);
     let line = "Everyone, as a member of society, has the right to live in a democratic society and to the free development of his personality.";
-    let witness =
-        |word: &str, i: usize| format!("{}\n\n{}", line.replace("democratic", word), noisy[i].text);
-    let (a, b) = (witness("dcmocratsic", 0), witness("democratic", 1));
+    let [a, b] = line_before_noisy_udhr(
+        line,
+        "democratic",
+        ["dcmocratsic", "democratic"],
+        [0.01, 0.05],
+    );
     for texts in [[a.as_str(), b.as_str()], [b.as_str(), a.as_str()]] {
         let result = reconcile_texts(&texts);
         assert!(result.text.starts_with(line), "{}", &result.text[..200]);
