@@ -12,7 +12,9 @@
 //!
 //! * *language plausibility in context* (`language_model`): the length-fair plausibility of
 //!   `context + c + context` (the site's evidence context: whole words, and the readings
-//!   chosen at the sites nearby, `read_in_chosen_context`) minus the best candidate's,
+//!   chosen at the sites nearby, or another likely reading of a site in the same word where
+//!   the chosen ones leave only unknown words, `read_in_chosen_context`) minus the best
+//!   candidate's,
 //!   weighted by how the candidate
 //!   differs from that best reading (`confusion::difference`): a known confusion (形近字,
 //!   homophone, OCR look-alike) or another single slip (dropped, doubled, swapped character,
@@ -388,7 +390,9 @@ pub struct Site {
     pub right_context: String,
     /// The text around the site as the evidence reads it (the language model, the difference
     /// classes, the consistency phrases): as the key, but to the end of a word, and, once the
-    /// sites nearby are decided, with their chosen readings (`rescore_in_chosen_context`).
+    /// sites nearby are decided, with their chosen readings, or another likely reading of a
+    /// site in the same word where the chosen ones leave every reading an unknown word
+    /// (`rescore_in_chosen_context`).
     pub evidence_context: [String; 2],
     /// Whether the left and the right evidence context stop at a paragraph break or the edge
     /// of the document (rather than at their length).
@@ -1167,7 +1171,7 @@ fn rescore_in_chosen_context(
             // reading of the neighbour in the site's, and neither can be repaired. So where
             // every reading is an unknown word, the site is also read with the other likely
             // readings of each site that shares its word, and scored in the context where
-            // its likeliest reading reads best.
+            // its likeliest reading (the spelled one that context gives included) reads best.
             let neighbours = if every_reading_unknown(site, &best.0, model, &documents.words) {
                 same_word_neighbours(collation, table, site.segment, &chosen_at)
             } else {
@@ -1288,8 +1292,10 @@ fn every_reading_unknown(
         .iter()
         .filter(|c| !c.features.spelled)
         .all(|c| {
+            // As `fit_in` reads it: a paragraph break joins the words on either side.
+            let text = c.text();
             let reading = Reading {
-                text: &c.key,
+                text: &text,
                 supporters: c.witnesses.len(),
             };
             leaves_unknown_word(&context[0], &reading, &context[1], model, words)
@@ -1320,15 +1326,24 @@ fn same_word_neighbours<'a>(
                 (false, _) if i + 1 >= collation.segments.len() => break,
                 (false, _) => i + 1,
             };
-            let text: Vec<char> = match (&collation.segments[i], reading_at(i)) {
-                (Segment::Agreed { starts, len }, _) => stream
-                    [starts[longest]..starts[longest] + len]
+            let symbols_text = |range: Range<usize>| -> Vec<char> {
+                stream[range]
                     .iter()
+                    .take(MAX_WORD_TAIL + 1)
                     .map(|&s| table.first_char(s).unwrap_or(' '))
-                    .collect(),
-                (Segment::Variant { .. }, reading) => {
+                    .collect()
+            };
+            // As `context` reads it: the reading given, else the longest member's.
+            let text: Vec<char> = match (&collation.segments[i], reading_at(i)) {
+                (Segment::Agreed { starts, len }, _) => {
+                    symbols_text(starts[longest]..starts[longest] + len)
+                }
+                (Segment::Variant { ranges, .. }, reading) => {
                     neighbours.push(i);
-                    reading.map_or_else(Vec::new, |r| r.chars().collect())
+                    reading.map_or_else(
+                        || symbols_text(ranges[longest].clone()),
+                        |r| r.chars().collect(),
+                    )
                 }
             };
             letters += text.len();

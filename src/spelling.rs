@@ -90,8 +90,9 @@ fn unknown_words(
 }
 
 /// Whether `reading`, read between `left` and `right`, leaves an unknown word at the site
-/// (`unknown_words`). Where every reading of a site does, `decide` looks for the word in
-/// other readings of the sites beside it (two errors in one word) before it spells one.
+/// (`unknown_words`). Where every reading of a site does, `decide` also reads the site with
+/// other readings of the sites in its word (two errors in one word), and the spelled
+/// reading of each such context counts in how well it fits.
 pub fn leaves_unknown_word(
     left: &str,
     reading: &Reading,
