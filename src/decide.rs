@@ -1201,8 +1201,14 @@ fn rescore_in_chosen_context(
                         params.context,
                         &reading_at,
                     );
-                    let fit_of_best = *best_fit
-                        .get_or_insert_with(|| fit_in(site, &best.0, model, &documents.words));
+                    // The site was scored in its own context already: that fit is known.
+                    let fit_of_best = *best_fit.get_or_insert_with(|| {
+                        if best.0 == site.evidence_context {
+                            site.context_fit
+                        } else {
+                            fit_in(site, &best.0, model, &documents.words)
+                        }
+                    });
                     let fit = fit_in(site, &alternative.0, model, &documents.words);
                     if fit > fit_of_best {
                         best = alternative;
