@@ -196,10 +196,10 @@ fn excerpt(text: &str, n: usize) -> String {
     out
 }
 
-/// Training texts: Debian manuals, two public-domain books and two official reports, Chinese
-/// and English (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the
+/// Training texts: Debian manuals, two public-domain books and official reports, Chinese and
+/// English (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the
 /// benchmark.
-const TRAINING_TEXTS: [&str; 9] = [
+const TRAINING_TEXTS: [&str; 11] = [
     "bench/texts/train/zh_debian_handbook.txt",
     "bench/texts/train/zh_debian_install_guide.txt",
     "bench/texts/train/zh_lu_xun_call_to_arms.txt",
@@ -209,6 +209,8 @@ const TRAINING_TEXTS: [&str; 9] = [
     "bench/texts/train/en_debian_developers_reference.txt",
     "bench/texts/train/en_alice.txt",
     "bench/texts/train/en_state_of_the_union_1961.txt",
+    "bench/texts/train/en_state_of_the_union_1973_environment.txt",
+    "bench/texts/train/en_state_of_the_union_1996.txt",
 ];
 
 /// Training configurations: witness error rates.
