@@ -712,7 +712,11 @@ pub struct Documents<'a> {
 }
 
 impl<'a> Documents<'a> {
-    pub fn of(collations: &'a [Collation], table: &'a SymbolTable) -> Documents<'a> {
+    pub fn of(
+        collations: &'a [Collation],
+        table: &'a SymbolTable,
+        model: &dyn Plausibility,
+    ) -> Documents<'a> {
         let texts: Vec<String> = collations
             .par_iter()
             .flat_map_iter(|c| {
@@ -729,7 +733,7 @@ impl<'a> Documents<'a> {
             .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
             .max()
             .unwrap_or(0);
-        let words = DocumentWords::of(texts.iter().map(String::as_str));
+        let words = DocumentWords::of(texts.iter().map(String::as_str), model);
         Documents {
             collations,
             table,

@@ -175,7 +175,7 @@ pub fn reconcile_with_model(
         .iter()
         .map(|l| !matches!(l, blocks::Layout::HardWrapped { .. }))
         .collect();
-    let documents = decide::Documents::of(&collations, &table);
+    let documents = decide::Documents::of(&collations, &table, model);
     let sites = decide::gather_sites(
         &documents,
         &explicit_paragraphs,
