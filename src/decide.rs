@@ -1324,7 +1324,13 @@ fn same_word_neighbours<'a>(
 ) -> Vec<usize> {
     let longest = crate::collate::pivot(&collation.streams);
     let stream = &collation.streams[longest].symbols;
-    let letter = |c: char| crate::language_model::is_in_english_word(c);
+    let symbols_text = |range: Range<usize>| -> Vec<char> {
+        stream[range]
+            .iter()
+            .take(MAX_WORD_TAIL + 1)
+            .map(|&s| table.first_char(s).unwrap_or(' '))
+            .collect()
+    };
     let mut neighbours = Vec::new();
     for before in [true, false] {
         let mut i = segment;
@@ -1335,13 +1341,6 @@ fn same_word_neighbours<'a>(
                 (true, _) => i - 1,
                 (false, _) if i + 1 >= collation.segments.len() => break,
                 (false, _) => i + 1,
-            };
-            let symbols_text = |range: Range<usize>| -> Vec<char> {
-                stream[range]
-                    .iter()
-                    .take(MAX_WORD_TAIL + 1)
-                    .map(|&s| table.first_char(s).unwrap_or(' '))
-                    .collect()
             };
             // As `context` reads it: the reading given, else the longest member's.
             let text: Vec<char> = match (&collation.segments[i], reading_at(i)) {
@@ -1357,7 +1356,11 @@ fn same_word_neighbours<'a>(
                 }
             };
             letters += text.len();
-            if letters > MAX_WORD_TAIL || !text.into_iter().all(letter) {
+            if letters > MAX_WORD_TAIL
+                || !text
+                    .into_iter()
+                    .all(crate::language_model::is_in_english_word)
+            {
                 break;
             }
         }
