@@ -152,10 +152,41 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<(), OutputError>
     write_all_atomically(&[(path, Contents::Bytes(contents))])
 }
 
+/// Whether `path` names an existing file that is not a regular file or a directory: a device
+/// such as /dev/null, or a pipe. A rename would replace it with a regular file (as root, a
+/// system's /dev/null), so such an output is written into, as the user means.
+fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Write `contents` into the special file `path` (`is_special_file`).
+fn write_into(path: &Path, contents: &Contents) -> Result<(), OutputError> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|source| OutputError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    match contents {
+        Contents::Bytes(bytes) => file.write_all(bytes),
+        Contents::Writer(write) => {
+            let mut buffered = std::io::BufWriter::new(&mut file);
+            write(&mut buffered).and_then(|_| buffered.flush())
+        }
+    }
+    .map_err(|source| OutputError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Write several files atomically: every temporary file is written and synced before the
 /// first rename, so a failure or an interrupt while writing leaves all targets as they
-/// were, and the renames follow each other closely.
+/// were, and the renames follow each other closely. Special files (a device, a pipe) are
+/// written into after the renames (`is_special_file`).
 pub fn write_all_atomically(files: &[(&Path, Contents)]) -> Result<(), OutputError> {
+    let (special, files): (Vec<_>, Vec<_>) = files.iter().partition(|(p, _)| is_special_file(p));
     let mut temps: Vec<(NamedTempFile, &Path)> = Vec::with_capacity(files.len());
     let mut result = Ok(());
     for (path, contents) in files {
@@ -198,12 +229,41 @@ pub fn write_all_atomically(files: &[(&Path, Contents)]) -> Result<(), OutputErr
         // Renamed, or (on failure) deleted when `tmp` was dropped.
         unregister(&temp_path);
     }
-    result
+    result?;
+    special
+        .into_iter()
+        .try_for_each(|(path, contents)| write_into(path, contents))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_or_device_output_is_written_into_not_replaced() {
+        // A named pipe stands for /dev/null, which a regression must not replace.
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here
+        }
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+        };
+        let p = dir.path().join("out.txt");
+        write_all_atomically(&[
+            (&pipe, Contents::Bytes(b"piped")),
+            (&p, Contents::Bytes(b"kept")),
+        ])
+        .unwrap();
+        assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo());
+        assert_eq!(reader.join().unwrap(), "piped");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "kept");
+    }
 
     #[test]
     fn atomic_write_replaces_whole_file_and_leaves_no_temp() {
