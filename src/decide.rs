@@ -74,8 +74,9 @@ pub trait Plausibility: Sync {
         true
     }
 
-    /// The likeliest word the model knows near every word of `words` (unknown words), if any.
-    fn nearest_known_word(&self, _words: &[&str]) -> Option<String> {
+    /// The word the model knows, near every word of `words` (unknown words) and accepted by
+    /// `fits`, likeliest to have been garbled into them, if any.
+    fn nearest_known_word(&self, _words: &[&str], _fits: &dyn Fn(&str) -> bool) -> Option<String> {
         None
     }
 }
@@ -733,7 +734,10 @@ impl<'a> Documents<'a> {
             .filter_map(|c| c.witnesses.iter().max().map(|w| w + 1))
             .max()
             .unwrap_or(0);
-        let words = DocumentWords::of(texts.iter().map(String::as_str), model);
+        let words = DocumentWords::of(
+            agreed_texts(collations, table).iter().map(String::as_str),
+            model,
+        );
         Documents {
             collations,
             table,
@@ -742,6 +746,42 @@ impl<'a> Documents<'a> {
             witnesses: witnesses.max(1) as f64,
         }
     }
+}
+
+/// The text every member of a group agrees on, one agreed segment at a time (as the
+/// group's longest member reads it), without a word that a disagreement cuts: the words
+/// `spelling` may count as known by the documents.
+fn agreed_texts(collations: &[Collation], table: &SymbolTable) -> Vec<String> {
+    collations
+        .par_iter()
+        .flat_map_iter(|c| {
+            let longest = crate::collate::pivot(&c.streams);
+            let last = c.segments.len().saturating_sub(1);
+            c.segments
+                .iter()
+                .enumerate()
+                .filter_map(move |(k, segment)| match segment {
+                    Segment::Agreed { starts, len } => {
+                        let start = starts[longest];
+                        let text = table.key_text(&c.streams[longest].symbols[start..start + len]);
+                        let in_word = crate::language_model::is_in_english_word;
+                        // A variant segment beside it may hold the rest of its edge words.
+                        let text = if k > 0 {
+                            text.trim_start_matches(in_word)
+                        } else {
+                            &text
+                        };
+                        let text = if k < last {
+                            text.trim_end_matches(in_word)
+                        } else {
+                            text
+                        };
+                        Some(text.to_string())
+                    }
+                    Segment::Variant { .. } => None,
+                })
+        })
+        .collect()
 }
 
 /// How often each consistency phrase occurs in the documents.
@@ -1301,15 +1341,8 @@ fn every_reading_unknown(
     site.candidates
         .iter()
         .filter(|c| !c.features.spelled)
-        .all(|c| {
-            // As `fit_in` reads it: a paragraph break joins the words on either side.
-            let text = c.text();
-            let reading = Reading {
-                text: &text,
-                supporters: c.witnesses.len(),
-            };
-            leaves_unknown_word(&context[0], &reading, &context[1], model, words)
-        })
+        // As `fit_in` reads it: a paragraph break joins the words on either side.
+        .all(|c| leaves_unknown_word(&context[0], &c.text(), &context[1], model, words))
 }
 
 /// The variant segments in the same English word as `segment`: those reached from it, on

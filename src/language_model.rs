@@ -184,14 +184,20 @@ impl LanguageModel {
         self.english().knows(&nfkc(word))
     }
 
-    /// The likeliest English word of the list within two edits of every word of `words`
-    /// (within one of a word of three letters or fewer), lowercase; `None` if there is none.
-    /// For a word that every witness garbled differently (`decide`'s spelled readings).
+    /// The English word of the list, within two edits of every word of `words` (within one
+    /// of a word of three letters or fewer) and accepted by `fits`, likeliest to have been
+    /// garbled into them (its probability against the edits it takes), lowercase; `None` if
+    /// there is none. For a word that every witness garbled differently (`decide`'s spelled
+    /// readings).
     #[must_use]
-    pub fn nearest_known_english_word(&self, words: &[&str]) -> Option<String> {
+    pub fn nearest_known_english_word(
+        &self,
+        words: &[&str],
+        fits: &dyn Fn(&str) -> bool,
+    ) -> Option<String> {
         let words: Vec<Cow<'_, str>> = words.iter().map(|w| nfkc(w)).collect();
         let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
-        self.english().nearest_known_word(&words)
+        self.english().nearest_known_word(&words, fits)
     }
 }
 
@@ -628,9 +634,12 @@ impl EnglishModel {
             .contains_key(normalize_english_word(word).as_ref())
     }
 
-    /// The likeliest known word within `max_edits(word)` edits (insertions, deletions,
-    /// substitutions, transpositions of neighbours) of every word of `words` (lowercased).
-    fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
+    /// The known word within `max_edits(word)` edits (insertions, deletions, substitutions,
+    /// transpositions of neighbours) of every word of `words` (lowercased) that `fits`
+    /// accepts and that best explains them all: the highest ln P(word) −
+    /// `SPELLING_EDIT_COST` × (edits summed over `words`). Of words that score the same, the
+    /// shorter, then the likelier, then the first by spelling.
+    fn nearest_known_word(&self, words: &[&str], fits: &dyn Fn(&str) -> bool) -> Option<String> {
         let words: Vec<Vec<char>> = words
             .iter()
             .map(|w| normalize_english_word(w).chars().collect())
@@ -655,36 +664,59 @@ impl EnglishModel {
             }
             by_length
         });
-        // Each word's letter set and how many edits it may be from a known word.
-        let sets: Vec<(u64, u32)> = words
+        // Each word's letter set, how many edits it may be from a known word, and whether it
+        // is known itself (an unknown word is at least one edit from every known word).
+        let sets: Vec<(u64, u32, bool)> = words
             .iter()
-            .map(|w| (letter_set(w), max_edits(w.len()) as u32))
+            .map(|w| {
+                let word: String = w.iter().collect();
+                (letter_set(w), max_edits(w.len()) as u32, self.knows(&word))
+            })
             .collect();
         let reach = max_edits(first.len());
         let lengths = first.len().saturating_sub(reach)..=first.len() + reach;
         let mut best: Option<(f64, &[char])> = None;
-        for bucket in lengths.filter_map(|len| by_length.get(len)) {
-            // Each bucket is likeliest first: only the words likelier than the best so far
-            // can do better.
-            let likelier = best.map_or(bucket.letters.len(), |(p, _)| {
-                bucket.log_probs.partition_point(|&q| q > p)
-            });
-            // An edit brings in at most one letter and takes away at most one, so a word
-            // within n edits lacks at most n of the other's letters, either way: a cheap test
-            // on the letter sets alone rules out most of the list before any distance.
-            let found = bucket.letters[..likelier]
+        for (len, bucket) in lengths.filter_map(|len| by_length.get(len).map(|b| (len, b))) {
+            // The fewest edits a word of this length can be from all of `words`: a word
+            // scoring better than the best so far must be likelier than the best score plus
+            // their cost, and each bucket is likeliest first.
+            let fewest: usize = words
                 .iter()
-                .enumerate()
-                .find(|&(i, &letters)| {
-                    sets.iter().all(|&(set, n)| {
-                        at_most_bits(set & !letters, n) && at_most_bits(letters & !set, n)
-                    }) && words
-                        .iter()
-                        .zip(&sets)
-                        .all(|(w, &(_, n))| edits_within(w, &bucket.chars[i], n as usize))
-                });
-            if let Some((i, _)) = found {
-                best = Some((bucket.log_probs[i], &bucket.chars[i]));
+                .zip(&sets)
+                .map(|(w, &(_, _, known))| w.len().abs_diff(len).max(usize::from(!known)))
+                .sum();
+            let floor = |best: Option<(f64, &[char])>| {
+                best.map_or(f64::NEG_INFINITY, |(score, _)| {
+                    score + SPELLING_EDIT_COST * fewest as f64
+                })
+            };
+            for i in 0..bucket.letters.len() {
+                if bucket.log_probs[i] <= floor(best) {
+                    break;
+                }
+                let letters = bucket.letters[i];
+                // An edit brings in at most one letter and takes away at most one, so a word
+                // within n edits lacks at most n of the other's letters, either way: a cheap
+                // test on the letter sets alone rules out most of the list before any
+                // distance.
+                if !sets.iter().all(|&(set, n, _)| {
+                    at_most_bits(set & !letters, n) && at_most_bits(letters & !set, n)
+                }) {
+                    continue;
+                }
+                let known = &bucket.chars[i];
+                let edits: Option<usize> = words
+                    .iter()
+                    .zip(&sets)
+                    .map(|(w, &(_, n, _))| edits_up_to(w, known, n as usize))
+                    .sum();
+                let Some(edits) = edits else {
+                    continue;
+                };
+                let score = bucket.log_probs[i] - SPELLING_EDIT_COST * edits as f64;
+                if best.is_none_or(|(b, _)| score > b) && fits(&known.iter().collect::<String>()) {
+                    best = Some((score, known));
+                }
             }
         }
         best.map(|(_, chars)| chars.iter().collect())
@@ -742,6 +774,14 @@ fn letter_set(chars: &[char]) -> u64 {
     })
 }
 
+/// What each edit between a witness's unknown word and a known word costs the known word
+/// (nats), in `nearest_known_word`: about the log-odds of one more character error where
+/// transcriptions err at a few percent (ln(1 / 0.05) = 3.0). The likeliest word within
+/// reach of every witness's word alone ("rights", two edits from "rght" and from "rjght")
+/// is not the likeliest source of them ("right", one edit from each) where the witnesses
+/// made one error each, the usual case.
+const SPELLING_EDIT_COST: f64 = 3.0;
+
 /// How many edits away a known word may be to stand for an unknown word of `len` letters:
 /// two, one for a word of three letters or fewer (two edits of three letters leave one
 /// standing, and any short word is that near).
@@ -749,12 +789,12 @@ fn max_edits(len: usize) -> usize {
     if len <= 3 { 1 } else { 2 }
 }
 
-/// Whether `a` and `b` are at most `max` edits apart (optimal string alignment distance:
-/// insertions, deletions, substitutions, transpositions of neighbours), stopping as soon as
-/// every path is over.
-fn edits_within(a: &[char], b: &[char], max: usize) -> bool {
+/// How many edits apart `a` and `b` are (optimal string alignment distance: insertions,
+/// deletions, substitutions, transpositions of neighbours), if at most `max`; stops as soon
+/// as every path is over.
+fn edits_up_to(a: &[char], b: &[char], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
-        return false;
+        return None;
     }
     let width = b.len() + 1;
     // d[i * width + j]: edits between a[..i] and b[..j].
@@ -776,10 +816,10 @@ fn edits_within(a: &[char], b: &[char], max: usize) -> bool {
             row_min = row_min.min(best);
         }
         if row_min > max {
-            return false;
+            return None;
         }
     }
-    d[a.len() * width + b.len()] <= max
+    Some(d[a.len() * width + b.len()]).filter(|&edits| edits <= max)
 }
 
 /// Whether `bits` has at most `n` (1 or 2) bits set: clearing the lowest set bit `n` times
@@ -943,21 +983,34 @@ mod tests {
         let model = LanguageModel::embedded();
         assert!(model.knows_english_word("Against"));
         assert!(!model.knows_english_word("agoinst"));
-        let nearest = |words: &[&str]| model.nearest_known_english_word(words);
+        let nearest = |words: &[&str]| model.nearest_known_english_word(words, &|_| true);
         // One substitution and one dropped letter away: "against"; "agonist" is as near to
         // "agoinst" (a swap) but two edits from "aginst" and far rarer.
         assert_eq!(nearest(&["agoinst", "aginst"]).as_deref(), Some("against"));
         assert_eq!(nearest(&["AGOINST"]).as_deref(), Some("against"));
+        // "rights" is likelier than "right" and within two edits of both words, but it takes
+        // two edits from each where "right" takes one.
+        assert_eq!(nearest(&["rght", "rjght"]).as_deref(), Some("right"));
         // Three letters or fewer: one edit at most.
         assert_eq!(nearest(&["tbe"]).as_deref(), Some("the"));
         assert_eq!(nearest(&["qqqqqqqqqqqq"]), None);
+        // The likeliest word that `fits` accepts.
+        let fitting = |words: &[&str], fits: &dyn Fn(&str) -> bool| {
+            model.nearest_known_english_word(words, fits)
+        };
+        assert_eq!(fitting(&["fo", "o"], &|_| true).as_deref(), Some("of"));
+        assert_eq!(
+            fitting(&["fo", "o"], &|w| w.ends_with('o')).as_deref(),
+            Some("to")
+        );
+        assert_eq!(fitting(&["rght"], &|_| false), None);
         assert_eq!(nearest(&[]), None);
     }
 
     #[test]
     fn edits_count_swaps_of_neighbours_as_one() {
         let chars = |s: &str| s.chars().collect::<Vec<_>>();
-        let within = |a: &str, b: &str, max| edits_within(&chars(a), &chars(b), max);
+        let within = |a: &str, b: &str, max| edits_up_to(&chars(a), &chars(b), max).is_some();
         assert!(within("against", "agianst", 1));
         assert!(within("against", "gaainst", 1));
         assert!(!within("against", "agoinsd", 1));

@@ -70,8 +70,8 @@ impl Plausibility for language_model::LanguageModel {
     fn knows_word(&self, word: &str) -> bool {
         self.knows_english_word(word)
     }
-    fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
-        self.nearest_known_english_word(words)
+    fn nearest_known_word(&self, words: &[&str], fits: &dyn Fn(&str) -> bool) -> Option<String> {
+        self.nearest_known_english_word(words, fits)
     }
 }
 
@@ -119,8 +119,8 @@ impl Plausibility for EmbeddedModel {
     fn knows_word(&self, word: &str) -> bool {
         language_model::LanguageModel::embedded().knows_word(word)
     }
-    fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
-        language_model::LanguageModel::embedded().nearest_known_word(words)
+    fn nearest_known_word(&self, words: &[&str], fits: &dyn Fn(&str) -> bool) -> Option<String> {
+        language_model::LanguageModel::embedded().nearest_known_word(words, fits)
     }
 }
 

@@ -4,9 +4,11 @@
 //! weighed by `decide` like any other (the language model in context, the votes, a fitted
 //! prior for readings no witness wrote). Used by `decide` (stage 7).
 //!
-//! A word counts as known if the language model knows it or the documents have it
+//! A word counts as known if the language model knows it or the witnesses agree on it
 //! elsewhere: a name the word list lacks ("Marci") is known by its other occurrences, and
-//! must not be spelled into the nearest dictionary word ("march"). In documents most of
+//! must not be spelled into the nearest dictionary word ("march"). Only agreed text counts:
+//! noisy witnesses write short garbles ("fo" for "of" or "for") here and there, but seldom
+//! two witnesses the same garble at the same place. In documents most of
 //! whose words the model does not know (another language in Latin script), no word counts
 //! as unknown: there an unknown word says nothing about a reading, and the nearest word of
 //! the model's list is a word of another language.
@@ -16,8 +18,8 @@ use crate::language_model::is_in_english_word;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// How often each Latin word (lowercased) occurs in the documents' texts, and whether the
-/// documents are in the language model's language.
+/// How often each Latin word (lowercased) occurs in the text every witness agrees on, and
+/// whether the documents are in the language model's language.
 #[derive(Debug)]
 pub struct DocumentWords {
     counts: HashMap<String, usize>,
@@ -99,12 +101,11 @@ fn latin_words(chars: &[char]) -> Vec<Range<usize>> {
 }
 
 /// The words of `window` that touch its `site` (or, for an empty site, hold its place) and
-/// that are unknown: the model does not know them and the documents have them no more often
-/// than the reading's `supporters` wrote them here.
+/// that are unknown: neither the model nor the agreed text knows them (the site is not
+/// agreed, so an occurrence there is one elsewhere).
 fn unknown_words(
     window: &[char],
     site: Range<usize>,
-    supporters: usize,
     model: &dyn Plausibility,
     document_words: &DocumentWords,
 ) -> Vec<Range<usize>> {
@@ -120,7 +121,7 @@ fn unknown_words(
         .filter(at_site)
         .filter(|w| {
             let word: String = window[w.clone()].iter().collect();
-            !(model.knows_word(&word) || document_words.count(&word) > supporters)
+            !(model.knows_word(&word) || document_words.count(&word) > 0)
         })
         .collect()
 }
@@ -131,18 +132,18 @@ fn unknown_words(
 /// reading of each such context counts in how well it fits.
 pub fn leaves_unknown_word(
     left: &str,
-    reading: &Reading,
+    reading: &str,
     right: &str,
     model: &dyn Plausibility,
     document_words: &DocumentWords,
 ) -> bool {
     let window: Vec<char> = left
         .chars()
-        .chain(reading.text.chars())
+        .chain(reading.chars())
         .chain(right.chars())
         .collect();
     let site = left.chars().count()..window.len() - right.chars().count();
-    !unknown_words(&window, site, reading.supporters, model, document_words).is_empty()
+    !unknown_words(&window, site, model, document_words).is_empty()
 }
 
 /// One reading of a site: its text (without paragraph breaks) and how many witnesses read
@@ -195,7 +196,7 @@ pub fn spelled_reading(
             .copied()
             .collect();
         let site = left.len()..window.len() - right.len();
-        let unknown = unknown_words(&window, site, reading.supporters, model, document_words);
+        let unknown = unknown_words(&window, site, model, document_words);
         match unknown.as_slice() {
             [] => return None,
             [word] if reading.supporters > 0 => {
@@ -209,23 +210,28 @@ pub fn spelled_reading(
     witnesses_unknown.sort();
     witnesses_unknown.dedup();
     let words: Vec<&str> = witnesses_unknown.iter().map(String::as_str).collect();
-    let known = model.nearest_known_word(&words)?;
-    places.into_iter().find_map(|(window, word)| {
-        let spelled: Vec<char> = window[..word.start]
-            .iter()
-            .copied()
-            .chain(in_case_of(&known, &window[word.clone()]).chars())
-            .chain(window[word.end..].iter().copied())
-            .collect();
-        let fits = spelled.len() >= left.len() + right.len()
-            && spelled.starts_with(&left)
-            && spelled.ends_with(&right);
-        fits.then(|| {
-            spelled[left.len()..spelled.len() - right.len()]
+    // The site's text that spells `known` in a witness's unknown word's place, if the known
+    // word changes only the site, not its context.
+    let spelled_at_site = |known: &str| {
+        places.iter().find_map(|(window, word)| {
+            let spelled: Vec<char> = window[..word.start]
                 .iter()
-                .collect()
+                .copied()
+                .chain(in_case_of(known, &window[word.clone()]).chars())
+                .chain(window[word.end..].iter().copied())
+                .collect();
+            let fits = spelled.len() >= left.len() + right.len()
+                && spelled.starts_with(&left)
+                && spelled.ends_with(&right);
+            fits.then(|| {
+                spelled[left.len()..spelled.len() - right.len()]
+                    .iter()
+                    .collect::<String>()
+            })
         })
-    })
+    };
+    let known = model.nearest_known_word(&words, &|known| spelled_at_site(known).is_some())?;
+    spelled_at_site(&known)
 }
 
 #[cfg(test)]
@@ -243,13 +249,18 @@ mod tests {
         fn knows_word(&self, word: &str) -> bool {
             self.0.contains(&word.to_lowercase().as_str())
         }
-        fn nearest_known_word(&self, words: &[&str]) -> Option<String> {
+        fn nearest_known_word(
+            &self,
+            words: &[&str],
+            fits: &dyn Fn(&str) -> bool,
+        ) -> Option<String> {
             self.0
                 .iter()
                 .find(|k| {
                     words
                         .iter()
                         .all(|w| strsim::osa_distance(k, &w.to_lowercase()) <= 2)
+                        && fits(k)
                 })
                 .map(|k| k.to_string())
         }
@@ -309,7 +320,7 @@ mod tests {
     fn a_reading_leaves_an_unknown_word_unless_the_model_or_the_documents_know_it() {
         let none = DocumentWords::default();
         let leaves = |left, text, right, words: &DocumentWords| {
-            leaves_unknown_word(left, &reading(text, 1), right, &LEXICON, words)
+            leaves_unknown_word(left, text, right, &LEXICON, words)
         };
         assert!(leaves("the ag", "o", "inst the", &none), "agoinst");
         assert!(!leaves("the ag", "a", "inst the", &none), "against");
@@ -329,11 +340,7 @@ mod tests {
         // Two of six words known: another language, whose words the model cannot judge.
         let foreign = DocumentWords::of(["contre la march", "des droits the"], &LEXICON);
         assert!(!leaves_unknown_word(
-            "contre ",
-            &reading("agoinst", 1),
-            " la",
-            &LEXICON,
-            &foreign
+            "contre ", "agoinst", " la", &LEXICON, &foreign
         ));
         let readings = [reading("agoinst", 1), reading("aginst", 1)];
         assert_eq!(
@@ -343,11 +350,7 @@ mod tests {
         // Three of six known: the model's language.
         let own = DocumentWords::of(["contre la march", "the rights des"], &LEXICON);
         assert!(leaves_unknown_word(
-            "contre ",
-            &reading("agoinst", 1),
-            " la",
-            &LEXICON,
-            &own
+            "contre ", "agoinst", " la", &LEXICON, &own
         ));
         assert_eq!(
             spelled_reading("the ", &readings, " the", &LEXICON, &own).as_deref(),

@@ -298,6 +298,29 @@ fn a_word_both_witnesses_garbled_is_spelled_from_the_word_list() {
 }
 
 #[test]
+fn a_garbled_word_is_spelled_as_the_word_likeliest_to_have_been_garbled_so() {
+    // Each witness made one error in "right" and one in "to". Within two edits of "rjght"
+    // and "rght" lie "rights" (two edits from each, and more frequent in the word list) and
+    // "right" (one from each): the spelled word is the one that explains both readings with
+    // fewer errors. Of the words one edit from "fo" and "o", "of" is the likeliest, but it
+    // would change the context ("of take"), not the site: the spelled word is the likeliest
+    // that changes only the site. The noisy copies write "fo" and "o" elsewhere too (as
+    // garbles of other words, never both at one place): that does not make them words.
+    let line = "Everyone has the right to take part in the government of his country, directly or through freely chosen representatives.";
+    let [a, b] = line_before_noisy_udhr(line, "right to", ["rjght fo", "rght o"], [0.03, 0.03]);
+    let elsewhere = |text: &str, word: &str| text.matches(&format!(" {word} ")).count();
+    assert!(elsewhere(&a, "fo") + elsewhere(&b, "fo") > 1 && elsewhere(&b, "o") > 1);
+    for texts in [[a.as_str(), b.as_str()], [b.as_str(), a.as_str()]] {
+        let result = reconcile_texts(&texts);
+        for site in &result.report.sites[..2] {
+            let chosen = &site.candidates[site.chosen_index];
+            assert!(chosen.spelled, "{site:#?}");
+        }
+        assert!(result.text.starts_with(line), "{}", result.text);
+    }
+}
+
+#[test]
 fn two_errors_in_one_word_are_read_each_with_the_others_other_reading() {
     // The more reliable witness (1% noise around it, against 5%) misreads "democratic" twice,
     // as "dcmocratsic"; the other reads it right. Each of the two sites, read with the
