@@ -103,6 +103,10 @@ pub enum Difference {
 /// not a different word.
 const IN_WORD_LETTERS: usize = 3;
 
+/// Or at most this many edits between the two sides, however far apart ("paromate" /
+/// "promote"): two errors in one word are still a garbled word.
+const IN_WORD_EDITS: usize = 2;
+
 /// Classify the difference between two readings (folded keys, or keys with their context:
 /// only with context can a difference be seen to lie inside a word).
 pub fn difference(a: &str, b: &str) -> Difference {
@@ -127,10 +131,12 @@ pub fn difference(a: &str, b: &str) -> Difference {
     // the change: a garbled word. (Ideographs are excluded: there one character is a word,
     // and a substitution is a different word.)
     let letter = |c: &char| c.is_alphabetic() && !is_wide(*c);
-    let in_word = (1..=IN_WORD_LETTERS).contains(&nx)
-        && (1..=IN_WORD_LETTERS).contains(&ny)
+    let in_word = nx >= 1
+        && ny >= 1
         && dx.chars().chain(dy.chars()).all(|c| letter(&c))
-        && ((pre > 0 && letter(&x[pre - 1])) || (suf > 0 && letter(&x[x.len() - suf])));
+        && ((pre > 0 && letter(&x[pre - 1])) || (suf > 0 && letter(&x[x.len() - suf])))
+        && ((nx <= IN_WORD_LETTERS && ny <= IN_WORD_LETTERS)
+            || strsim::osa_distance(&dx, &dy) <= IN_WORD_EDITS);
     if nx == 1 && ny == 1 {
         let (p, q) = (dx.chars().next().unwrap(), dy.chars().next().unwrap());
         // A substitution outside the confusion tables is a different word, not a slip,
@@ -179,6 +185,16 @@ mod tests {
         assert_eq!(
             difference("the Declaration of", "the Declroation of"),
             Difference::Slip
+        );
+        // Two errors apart in one word ("paromate" for "promote") are still a garbled word;
+        // three are not.
+        assert_eq!(
+            difference("to paromate the", "to promote the"),
+            Difference::Slip
+        );
+        assert_eq!(
+            difference("the government of", "the gavarnmant of"),
+            Difference::Other
         );
         assert_eq!(difference("a", "ro"), Difference::Other);
         assert_eq!(difference("the big dog", "the red dog"), Difference::Other);
