@@ -72,28 +72,32 @@ impl DocumentWords {
     }
 }
 
-/// The Latin words of `chars` (letters with inner apostrophes) as ranges of positions; an
-/// apostrophe at a word's edge is a quote, not part of it (as the language model reads words).
+/// The Latin words of `chars` (letters with inner apostrophes, and the digits among or
+/// beside their letters) as ranges of positions; an apostrophe at a word's edge is a quote,
+/// not part of it (as the language model reads words). A digit in a word is part of it:
+/// OCR reads "l" as "1" and "o" as "0", and "religi0n" is one garbled word to spell, not
+/// "religi" and "n". A run of digits alone is a number, not a word.
 fn latin_words(chars: &[char]) -> Vec<Range<usize>> {
+    let in_word = |c: char| is_in_english_word(c) || c.is_ascii_digit();
     let mut words = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !is_in_english_word(chars[i]) {
+        if !in_word(chars[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() && is_in_english_word(chars[i]) {
+        while i < chars.len() && in_word(chars[i]) {
             i += 1;
         }
         let (mut s, mut e) = (start, i);
-        while s < e && !chars[s].is_alphabetic() {
+        while s < e && !chars[s].is_alphanumeric() {
             s += 1;
         }
-        while e > s && !chars[e - 1].is_alphabetic() {
+        while e > s && !chars[e - 1].is_alphanumeric() {
             e -= 1;
         }
-        if s < e {
+        if chars[s..e].iter().any(|c| c.is_alphabetic()) {
             words.push(s..e);
         }
     }
@@ -295,6 +299,17 @@ mod tests {
     }
 
     #[test]
+    fn a_digit_read_for_a_letter_is_part_of_the_garbled_word() {
+        let none = DocumentWords::default();
+        // "r1ghts" is one word with an OCR digit, not "r" and "ghts".
+        let readings = [reading("r1ghts", 1), reading("rigths", 1)];
+        assert_eq!(
+            spelled_reading("the ", &readings, " of", &LEXICON, &none).as_deref(),
+            Some("rights")
+        );
+    }
+
+    #[test]
     fn nothing_is_spelled_where_a_reading_may_be_right() {
         let readings = [reading("Marcli", 1), reading("Marcl", 1)];
         let none = DocumentWords::default();
@@ -359,12 +374,12 @@ mod tests {
     }
 
     #[test]
-    fn words_are_letters_with_inner_apostrophes() {
-        let chars: Vec<char> = "'tis don't 'x' a1b".chars().collect();
+    fn words_are_letters_with_inner_apostrophes_and_the_digits_among_them() {
+        let chars: Vec<char> = "'tis don't 'x' a1b 1990 ful1".chars().collect();
         let words: Vec<String> = latin_words(&chars)
             .into_iter()
             .map(|r| chars[r].iter().collect())
             .collect();
-        assert_eq!(words, ["tis", "don't", "x", "a", "b"]);
+        assert_eq!(words, ["tis", "don't", "x", "a1b", "ful1"]);
     }
 }
