@@ -676,6 +676,8 @@ impl EnglishModel {
         let reach = max_edits(first.len());
         let lengths = first.len().saturating_sub(reach)..=first.len() + reach;
         let mut best: Option<(f64, &[char])> = None;
+        // `edits_up_to`'s table, reused.
+        let mut table = Vec::new();
         for (len, bucket) in lengths.filter_map(|len| by_length.get(len).map(|b| (len, b))) {
             // The fewest edits a word of this length can be from all of `words`: a word
             // scoring better than the best so far must be likelier than the best score plus
@@ -704,11 +706,27 @@ impl EnglishModel {
                 }) {
                     continue;
                 }
+                // The same count is a lower bound on the edits: a word that cannot beat the
+                // best so far even at that bound needs no distance.
+                if let Some((best_score, _)) = best {
+                    let at_least: u32 = sets
+                        .iter()
+                        .map(|&(set, _, _)| {
+                            (set & !letters)
+                                .count_ones()
+                                .max((letters & !set).count_ones())
+                        })
+                        .sum();
+                    let bound = f64::from(at_least).max(fewest as f64);
+                    if bucket.log_probs[i] - SPELLING_EDIT_COST * bound <= best_score {
+                        continue;
+                    }
+                }
                 let known = &bucket.chars[i];
                 let edits: Option<usize> = words
                     .iter()
                     .zip(&sets)
-                    .map(|(w, &(_, n, _))| edits_up_to(w, known, n as usize))
+                    .map(|(w, &(_, n, _))| edits_up_to(w, known, n as usize, &mut table))
                     .sum();
                 let Some(edits) = edits else {
                     continue;
@@ -791,16 +809,15 @@ fn max_edits(len: usize) -> usize {
 
 /// How many edits apart `a` and `b` are (optimal string alignment distance: insertions,
 /// deletions, substitutions, transpositions of neighbours), if at most `max`; stops as soon
-/// as every path is over.
-fn edits_up_to(a: &[char], b: &[char], max: usize) -> Option<usize> {
+/// as every path is over. `d` is scratch space for the table.
+fn edits_up_to(a: &[char], b: &[char], max: usize, d: &mut Vec<usize>) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     let width = b.len() + 1;
     // d[i * width + j]: edits between a[..i] and b[..j].
-    let mut d: Vec<usize> = (0..width)
-        .chain(std::iter::repeat_n(0, a.len() * width))
-        .collect();
+    d.clear();
+    d.extend((0..width).chain(std::iter::repeat_n(0, a.len() * width)));
     for i in 1..=a.len() {
         d[i * width] = i;
         let mut row_min = i;
@@ -1010,7 +1027,9 @@ mod tests {
     #[test]
     fn edits_count_swaps_of_neighbours_as_one() {
         let chars = |s: &str| s.chars().collect::<Vec<_>>();
-        let within = |a: &str, b: &str, max| edits_up_to(&chars(a), &chars(b), max).is_some();
+        let within = |a: &str, b: &str, max| {
+            edits_up_to(&chars(a), &chars(b), max, &mut Vec::new()).is_some()
+        };
         assert!(within("against", "agianst", 1));
         assert!(within("against", "gaainst", 1));
         assert!(!within("against", "agoinsd", 1));
