@@ -764,7 +764,7 @@ fn agreed_texts(collations: &[Collation], table: &SymbolTable) -> Vec<String> {
                     Segment::Agreed { starts, len } => {
                         let start = starts[longest];
                         let text = table.key_text(&c.streams[longest].symbols[start..start + len]);
-                        let in_word = crate::language_model::is_in_english_word;
+                        let in_word = crate::spelling::is_in_latin_word;
                         // A variant segment beside it may hold the rest of its edge words.
                         let text = if k > 0 {
                             text.trim_start_matches(in_word)

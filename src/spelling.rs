@@ -72,22 +72,27 @@ impl DocumentWords {
     }
 }
 
+/// Whether `c` can be part of a Latin word as `spelling` reads words: a letter, an
+/// apostrophe, or a digit (`latin_words`).
+pub fn is_in_latin_word(c: char) -> bool {
+    is_in_english_word(c) || c.is_ascii_digit()
+}
+
 /// The Latin words of `chars` (letters with inner apostrophes, and the digits among or
 /// beside their letters) as ranges of positions; an apostrophe at a word's edge is a quote,
 /// not part of it (as the language model reads words). A digit in a word is part of it:
 /// OCR reads "l" as "1" and "o" as "0", and "religi0n" is one garbled word to spell, not
 /// "religi" and "n". A run of digits alone is a number, not a word.
 fn latin_words(chars: &[char]) -> Vec<Range<usize>> {
-    let in_word = |c: char| is_in_english_word(c) || c.is_ascii_digit();
     let mut words = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        if !in_word(chars[i]) {
+        if !is_in_latin_word(chars[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() && in_word(chars[i]) {
+        while i < chars.len() && is_in_latin_word(chars[i]) {
             i += 1;
         }
         let (mut s, mut e) = (start, i);
