@@ -766,17 +766,14 @@ fn agreed_texts(collations: &[Collation], table: &SymbolTable) -> Vec<String> {
                         let text = table.key_text(&c.streams[longest].symbols[start..start + len]);
                         let in_word = crate::spelling::is_in_latin_word;
                         // A variant segment beside it may hold the rest of its edge words.
-                        let text = if k > 0 {
-                            text.trim_start_matches(in_word)
-                        } else {
-                            &text
-                        };
-                        let text = if k < last {
-                            text.trim_end_matches(in_word)
-                        } else {
-                            text
-                        };
-                        Some(text.to_string())
+                        let mut agreed = text.as_str();
+                        if k > 0 {
+                            agreed = agreed.trim_start_matches(in_word);
+                        }
+                        if k < last {
+                            agreed = agreed.trim_end_matches(in_word);
+                        }
+                        Some(agreed.to_string())
                     }
                     Segment::Variant { .. } => None,
                 })
