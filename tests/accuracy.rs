@@ -542,6 +542,74 @@ fn a_number_at_a_paragraph_end_is_not_confirmed_by_longer_numbers() {
 }
 
 #[test]
+fn a_number_is_not_confirmed_by_another_number_in_the_same_frame() {
+    // Witness b drops the 2 of the heading "Article 12" and writes "Article 1", a heading
+    // that both witnesses also have where it belongs. A numbered frame repeats with other
+    // numbers, so "Article 1" elsewhere says nothing about this number; the dropped digit
+    // (likelier than an added one) decides.
+    let body = [
+        "Everyone has the right to life, liberty and security of person.",
+        "No one shall be held in slavery or servitude.",
+        "No one shall be subjected to torture or to cruel treatment.",
+        "Everyone has the right to recognition everywhere as a person before the law.",
+        "All are equal before the law and are entitled to equal protection.",
+        "Everyone has the right to an effective remedy by the national tribunals.",
+        "No one shall be subjected to arbitrary arrest, detention or exile.",
+        "Everyone is entitled in full equality to a fair and public hearing.",
+        "Everyone charged with a penal offence has the right to be presumed innocent.",
+        "No one shall be subjected to arbitrary interference with his privacy.",
+        "Everyone has the right to freedom of movement and residence.",
+        "Everyone has the right to seek and to enjoy in other countries asylum.",
+        "Everyone has the right to a nationality.",
+    ];
+    let text = |twelve: &str| {
+        body.iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let number = if i == 11 {
+                    twelve.to_string()
+                } else {
+                    (i + 1).to_string()
+                };
+                format!("Article {number}\n\n{p}\n\n")
+            })
+            .collect::<String>()
+    };
+    let (a, b) = (text("12"), text("1"));
+    for ws in [
+        [witness_from("a", &a), witness_from("b", &b)],
+        [witness_from("b", &b), witness_from("a", &a)],
+    ] {
+        let r = reconcile(&ws, &Options::default()).unwrap();
+        assert_eq!(r.report.sites.len(), 1);
+        let site = &r.report.sites[0];
+        assert_eq!(site.chosen, "2", "{}", site.reason);
+        assert!(!site.reason.contains("occurs elsewhere"), "{}", site.reason);
+        assert!(r.text.contains("Article 12\n"));
+    }
+}
+
+#[test]
+fn a_number_in_running_text_is_confirmed_by_its_other_occurrences() {
+    // Witness b swaps two digits of a year that the report names three more times: inside
+    // running text the other occurrences are evidence, unlike a heading's number.
+    let base = "2023年，全市法院受理案件数量继续增长。2023年，审结案件同比上升。\n\n\
+                2023年，法院推进诉源治理。\n\n";
+    let a = format!("{base}据统计，2023年，共有法官一千余名。\n");
+    let b = format!("{base}据统计，2032年，共有法官一千余名。\n");
+    for ws in [
+        [witness_from("a", &a), witness_from("b", &b)],
+        [witness_from("b", &b), witness_from("a", &a)],
+    ] {
+        let r = reconcile(&ws, &Options::default()).unwrap();
+        assert_eq!(r.report.sites.len(), 1);
+        let site = &r.report.sites[0];
+        assert_eq!(site.chosen, "23", "{}", site.reason);
+        assert!(site.reason.contains("occurs elsewhere"), "{}", site.reason);
+    }
+}
+
+#[test]
 fn length_evidence_is_explained_from_the_reading_that_carries_it() {
     // Three readings of one number: "12", "1." and "1". The length prior favours both
     // longer readings over "1"; the explanation names what the chosen one adds, not a
