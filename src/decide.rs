@@ -668,8 +668,9 @@ fn first_chars(s: &str, n: usize) -> String {
 /// is not confirmed by "Article 12", nor a dropped digit by every longer number that starts
 /// like it. None where the readings differ a lot in length: phrases of very different
 /// lengths are not comparable (a short one occurs by chance far more often). None where the
-/// readings differ only in digits and the phrase ends with the paragraph: a number that ends
-/// its paragraph is a heading's or a list item's, which names one item, and the frame
+/// readings differ only in digits and the number ends the paragraph (only digits between the
+/// site and the break): such a number is a heading's or a list item's, which names one item
+/// (a year that ends a sentence and its paragraph, "in 1952.", is not), and the frame
 /// repeats with the other items' numbers ("Article 2" elsewhere says nothing about whether
 /// this heading is "Article 22"; on simulated UDHR the phrase elsewhere picked the wrong
 /// number at every such site it decided). A number inside running text keeps the evidence:
@@ -702,7 +703,10 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
     } else {
         right
     };
-    if right.contains(PARAGRAPH_KEY) && readings_are_numbers(site) {
+    let number_ends_paragraph = right
+        .strip_suffix(PARAGRAPH_KEY)
+        .is_some_and(|between| between.chars().all(char::is_numeric));
+    if number_ends_paragraph && readings_are_numbers(site) {
         return vec![None; site.candidates.len()];
     }
     site.candidates

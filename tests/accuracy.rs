@@ -592,20 +592,27 @@ fn a_number_is_not_confirmed_by_another_number_in_the_same_frame() {
 #[test]
 fn a_number_in_running_text_is_confirmed_by_its_other_occurrences() {
     // Witness b swaps two digits of a year that the report names three more times: inside
-    // running text the other occurrences are evidence, unlike a heading's number.
+    // running text the other occurrences are evidence, unlike a heading's number. So they
+    // are for a year that ends a sentence and its paragraph.
     let base = "2023年，全市法院受理案件数量继续增长。2023年，审结案件同比上升。\n\n\
                 2023年，法院推进诉源治理。\n\n";
     let a = format!("{base}据统计，2023年，共有法官一千余名。\n");
     let b = format!("{base}据统计，2032年，共有法官一千余名。\n");
-    for ws in [
-        [witness_from("a", &a), witness_from("b", &b)],
-        [witness_from("b", &b), witness_from("a", &a)],
-    ] {
-        let r = reconcile(&ws, &Options::default()).unwrap();
-        assert_eq!(r.report.sites.len(), 1);
-        let site = &r.report.sites[0];
-        assert_eq!(site.chosen, "23", "{}", site.reason);
-        assert!(site.reason.contains("occurs elsewhere"), "{}", site.reason);
+    let base = "Exports rose in 1952.\n\nThe budget was balanced in 1952.\n\n\
+                Prices were stable all through 1952.\n\n";
+    let c = format!("{base}Wages grew faster than prices in 1952.\n");
+    let d = format!("{base}Wages grew faster than prices in 1925.\n");
+    for (right, wrong, year) in [(&a, &b, "23"), (&c, &d, "52")] {
+        for ws in [
+            [witness_from("a", right), witness_from("b", wrong)],
+            [witness_from("b", wrong), witness_from("a", right)],
+        ] {
+            let r = reconcile(&ws, &Options::default()).unwrap();
+            assert_eq!(r.report.sites.len(), 1);
+            let site = &r.report.sites[0];
+            assert_eq!(site.chosen, year, "{}", site.reason);
+            assert!(site.reason.contains("occurs elsewhere"), "{}", site.reason);
+        }
     }
 }
 
