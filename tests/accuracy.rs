@@ -484,16 +484,22 @@ fn a_glossary_term_decides_a_tie() {
     assert_eq!(r.report.sites[0].chosen, "权健");
 }
 
+/// Two witnesses "a" and "b" reconciled in both orders (a decision must not depend on which
+/// comes first).
+fn reconcile_both_orders(a: &str, b: &str) -> [Reconciliation; 2] {
+    let (a, b) = (("a", a), ("b", b));
+    [[a, b], [b, a]].map(|order| {
+        let ws = order.map(|(label, text)| witness_from(label, text));
+        reconcile(&ws, &Options::default()).unwrap()
+    })
+}
+
 #[test]
 fn other_occurrences_of_a_phrase_count() {
     let base = "甲说张三丰来了。乙说张三丰来了。丙说张三丰来了。";
     let a = format!("{base}\n丁说张三丰来了。\n");
     let b = format!("{base}\n丁说张山丰来了。\n");
-    for ws in [
-        [witness_from("a", &a), witness_from("b", &b)],
-        [witness_from("b", &b), witness_from("a", &a)],
-    ] {
-        let r = reconcile(&ws, &Options::default()).unwrap();
+    for r in reconcile_both_orders(&a, &b) {
         let site = &r.report.sites[0];
         assert_eq!(site.chosen, "三");
         assert!(
@@ -502,6 +508,23 @@ fn other_occurrences_of_a_phrase_count() {
             site.reason
         );
     }
+}
+
+/// Paragraphs under headings "Article N", numbered from `first`, except that the heading of
+/// paragraph `at.0` reads `at.1`.
+fn numbered_articles(paragraphs: &[&str], first: usize, at: (usize, &str)) -> String {
+    paragraphs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let number = if i == at.0 {
+                at.1.to_string()
+            } else {
+                (first + i).to_string()
+            };
+            format!("Article {number}\n\n{p}\n\n")
+        })
+        .collect()
 }
 
 #[test]
@@ -516,25 +539,9 @@ fn a_number_at_a_paragraph_end_is_not_confirmed_by_longer_numbers() {
         "Everyone has the right to a nationality, and no one shall be deprived of it.",
         "Men and women of full age have the right to marry and to found a family.",
     ];
-    let text = |thirteen: &str| {
-        body.iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let number = if i == 1 {
-                    thirteen.to_string()
-                } else {
-                    (12 + i).to_string()
-                };
-                format!("Article {number}\n\n{p}\n\n")
-            })
-            .collect::<String>()
-    };
+    let text = |thirteen: &str| numbered_articles(&body, 12, (1, thirteen));
     let (a, b) = (text("13"), text("1"));
-    for ws in [
-        [witness_from("a", &a), witness_from("b", &b)],
-        [witness_from("b", &b), witness_from("a", &a)],
-    ] {
-        let r = reconcile(&ws, &Options::default()).unwrap();
+    for r in reconcile_both_orders(&a, &b) {
         let site = &r.report.sites[0];
         assert_eq!(site.chosen, "3", "{}", site.reason);
         assert!(!site.reason.contains("occurs elsewhere"), "{}", site.reason);
@@ -562,25 +569,9 @@ fn a_number_is_not_confirmed_by_another_number_in_the_same_frame() {
         "Everyone has the right to seek and to enjoy in other countries asylum.",
         "Everyone has the right to a nationality.",
     ];
-    let text = |twelve: &str| {
-        body.iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let number = if i == 11 {
-                    twelve.to_string()
-                } else {
-                    (i + 1).to_string()
-                };
-                format!("Article {number}\n\n{p}\n\n")
-            })
-            .collect::<String>()
-    };
+    let text = |twelve: &str| numbered_articles(&body, 1, (11, twelve));
     let (a, b) = (text("12"), text("1"));
-    for ws in [
-        [witness_from("a", &a), witness_from("b", &b)],
-        [witness_from("b", &b), witness_from("a", &a)],
-    ] {
-        let r = reconcile(&ws, &Options::default()).unwrap();
+    for r in reconcile_both_orders(&a, &b) {
         assert_eq!(r.report.sites.len(), 1);
         let site = &r.report.sites[0];
         assert_eq!(site.chosen, "2", "{}", site.reason);
@@ -603,11 +594,7 @@ fn a_number_in_running_text_is_confirmed_by_its_other_occurrences() {
     let c = format!("{base}Wages grew faster than prices in 1952.\n");
     let d = format!("{base}Wages grew faster than prices in 1925.\n");
     for (right, wrong, year) in [(&a, &b, "23"), (&c, &d, "52")] {
-        for ws in [
-            [witness_from("a", right), witness_from("b", wrong)],
-            [witness_from("b", wrong), witness_from("a", right)],
-        ] {
-            let r = reconcile(&ws, &Options::default()).unwrap();
+        for r in reconcile_both_orders(right, wrong) {
             assert_eq!(r.report.sites.len(), 1);
             let site = &r.report.sites[0];
             assert_eq!(site.chosen, year, "{}", site.reason);
