@@ -111,7 +111,9 @@ fn latin_words(chars: &[char]) -> Vec<Range<usize>> {
 
 /// The words of `window` that touch its `site` (or, for an empty site, hold its place) and
 /// that are unknown: neither the model nor the agreed text knows them (the site is not
-/// agreed, so an occurrence there is one elsewhere).
+/// agreed, so an occurrence there is one elsewhere). Two words the site's own space splits
+/// are one word here, unknown if either part is: a witness that wrote "membe r" for
+/// "member" split a word, and the split word is what is garbled ("free and" stays known).
 fn unknown_words(
     window: &[char],
     site: Range<usize>,
@@ -125,13 +127,30 @@ fn unknown_words(
     let at_site = |w: &Range<usize>| {
         (w.end > start && w.start < end) || (start == end && w.start <= start && start <= w.end)
     };
-    latin_words(window)
+    let known = |w: &Range<usize>| {
+        let word: String = window[w.clone()].iter().collect();
+        model.knows_word(&word) || document_words.count(&word) > 0
+    };
+    // Words split by one space inside the site, joined: (the joined range, every part known).
+    let mut joined: Vec<(Range<usize>, bool)> = Vec::new();
+    for word in latin_words(window) {
+        let part_known = known(&word);
+        match joined.last_mut() {
+            Some((last, all_known))
+                if word.start == last.end + 1
+                    && window[last.end] == ' '
+                    && (start..end).contains(&last.end) =>
+            {
+                last.end = word.end;
+                *all_known &= part_known;
+            }
+            _ => joined.push((word, part_known)),
+        }
+    }
+    joined
         .into_iter()
-        .filter(at_site)
-        .filter(|w| {
-            let word: String = window[w.clone()].iter().collect();
-            !(model.knows_word(&word) || document_words.count(&word) > 0)
-        })
+        .filter(|(w, all_known)| !all_known && at_site(w))
+        .map(|(w, _)| w)
         .collect()
 }
 
@@ -328,12 +347,40 @@ mod tests {
             spelled_reading("in ", &readings, " we", &LEXICON, &elsewhere),
             None
         );
-        // A witness's reading with two unknown words (a split word) has no one word to spell.
-        let readings = [reading("agai nts", 1), reading("agoinst", 1)];
+        // A witness's reading with two unknown words has no one word to spell.
+        let readings = [reading("agai nts agai", 1), reading("agoinst", 1)];
         assert_eq!(
             spelled_reading("the ", &readings, " the", &LEXICON, &none),
             None
         );
+    }
+
+    #[test]
+    fn a_word_split_by_the_sites_space_is_one_garbled_word() {
+        let none = DocumentWords::default();
+        // "agai nts" is "against" split and garbled: one word to spell.
+        let readings = [reading("agai nts", 1), reading("agoinst", 1)];
+        assert_eq!(
+            spelled_reading("the ", &readings, " the", &LEXICON, &none).as_deref(),
+            Some("against")
+        );
+        // "the marc h" / "the marchh": the spelled reading takes the split's space out.
+        let readings = [reading(" ", 1), reading("h", 1)];
+        assert_eq!(
+            spelled_reading("the marc", &readings, "h the", &LEXICON, &none).as_deref(),
+            Some("")
+        );
+        // Two known words a space splits are known: "the march", not a garbled "themarch".
+        assert!(!leaves_unknown_word("the", " ", "march", &LEXICON, &none));
+        assert!(leaves_unknown_word("the", "", "march", &LEXICON, &none));
+        // A space of the context joins nothing: only the site's own space splits a word.
+        assert!(!leaves_unknown_word(
+            "agai nts ",
+            "the",
+            " march",
+            &LEXICON,
+            &none
+        ));
     }
 
     #[test]
