@@ -202,8 +202,9 @@ fn in_case_of(known: &str, like: &[char]) -> String {
 /// unknown word into the likeliest known word near every witness's unknown word
 /// (`Plausibility::nearest_known_word`), in that word's letter case. `None` where some
 /// reading reads only known words (it may be right), where a witness's reading leaves more
-/// than one unknown word (a split or joined word: no one word to spell), or where the
-/// known word would change the context rather than the site.
+/// than one unknown word (two garbled words, or parts of a word split by a space of the
+/// context: no one word to spell), or where the known word would change the context rather
+/// than the site.
 pub fn spelled_reading(
     left: &str,
     readings: &[Reading],
