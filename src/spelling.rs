@@ -349,7 +349,7 @@ mod tests {
             None
         );
         // A witness's reading with two unknown words has no one word to spell.
-        let readings = [reading("agai nts agai", 1), reading("agoinst", 1)];
+        let readings = [reading("agai, nts", 1), reading("agoinst", 1)];
         assert_eq!(
             spelled_reading("the ", &readings, " the", &LEXICON, &none),
             None
