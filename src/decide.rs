@@ -705,7 +705,7 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
     };
     let number_ends_paragraph = right
         .strip_suffix(PARAGRAPH_KEY)
-        .is_some_and(|between| between.chars().all(char::is_numeric));
+        .is_some_and(|between| between.chars().all(is_digit));
     if number_ends_paragraph && readings_are_numbers(site) {
         return vec![None; site.candidates.len()];
     }
@@ -719,7 +719,13 @@ fn consistency_phrases(site: &Site) -> Vec<Option<String>> {
 fn readings_are_numbers(site: &Site) -> bool {
     site.candidates
         .iter()
-        .all(|c| c.text().chars().all(char::is_numeric))
+        .all(|c| c.text().chars().all(is_digit))
+}
+
+/// A digit as the rest of the tool reads characters (`CharKind`: 〇 among ideographs is a
+/// letter).
+fn is_digit(c: char) -> bool {
+    CharKind::of(c) == CharKind::Digit
 }
 
 /// The documents: the collations (whose variant segments are the sites) with their symbol

@@ -131,25 +131,25 @@ fn unknown_words(
         let word: String = window[w.clone()].iter().collect();
         model.knows_word(&word) || document_words.count(&word) > 0
     };
-    // Words split by one space inside the site, joined: (the joined range, every part known).
-    let mut joined: Vec<(Range<usize>, bool)> = Vec::new();
+    // Words split by one space inside the site, joined: (the joined range, its parts).
+    let mut joined: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
     for word in latin_words(window) {
-        let part_known = known(&word);
         match joined.last_mut() {
-            Some((last, all_known))
+            Some((last, parts))
                 if word.start == last.end + 1
                     && window[last.end] == ' '
                     && (start..end).contains(&last.end) =>
             {
                 last.end = word.end;
-                *all_known &= part_known;
+                parts.push(word);
             }
-            _ => joined.push((word, part_known)),
+            _ => joined.push((word.clone(), vec![word])),
         }
     }
+    // Only the words at the site are looked up.
     joined
         .into_iter()
-        .filter(|(w, all_known)| !all_known && at_site(w))
+        .filter(|(w, parts)| at_site(w) && !parts.iter().all(known))
         .map(|(w, _)| w)
         .collect()
 }
