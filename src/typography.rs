@@ -1,6 +1,8 @@
 //! The document's own typographic habits, learned from its witnesses: how often they put a
 //! space between two kinds of character (a comma and a letter, a digit and a letter, an
-//! ideograph and a Latin letter…), and how often the letter after each mark is a capital.
+//! ideograph and a Latin letter…; a mark by what it is written after, so that the comma of
+//! "3,152" and the comma of prose are told apart), and how often the letter after each mark
+//! is a capital.
 //!
 //! Where two readings differ only by a space, the language model often cannot tell them
 //! apart: "3,470 families" and "3,470families", "said, then" and "said,then" are the same
@@ -39,10 +41,46 @@ impl Neighbour {
     }
 }
 
-/// Every gap between two consecutive non-space characters of `text` within a paragraph: the
-/// two characters and whether whitespace stands between them.
-fn gaps(text: &str) -> impl Iterator<Item = (char, char, bool)> + '_ {
+/// What a mark is written after. One mark plays several parts, each with its own spacing
+/// after it: the comma of "3,152" is part of a number and the comma of "years, 3,152" ends a
+/// clause; the straight quote of `"Mona Lisa" trademark` closes and the one before it opens.
+/// Which part shows in what stands right before the mark: counted as one habit, a report's
+/// thousands separators taught that a comma is never spaced from a digit, and its opening
+/// quotes that a quote is never spaced from a letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum MarkAfter {
+    /// Not a mark, or a mark after a space or at the start of a paragraph (an opening quote
+    /// or bracket).
+    Space,
+    /// A mark written right after a digit: inside a number ("3,152", "2.5", "10:30").
+    Digit,
+    /// A mark written right after a letter or another mark: closing punctuation.
+    Other,
+}
+
+/// A gap between two consecutive non-space characters of a paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    a: char,
+    b: char,
+    /// Whitespace stands between `a` and `b`.
+    spaced: bool,
+    /// What `a` is written after, where it is a mark.
+    a_after: MarkAfter,
+}
+
+impl Gap {
+    /// What the spacing habits are counted by: the two neighbours, and what the first is
+    /// written after, where it is a mark.
+    fn context(&self) -> (Neighbour, Neighbour, MarkAfter) {
+        (Neighbour::of(self.a), Neighbour::of(self.b), self.a_after)
+    }
+}
+
+/// Every gap between two consecutive non-space characters of `text` within a paragraph.
+fn gaps(text: &str) -> impl Iterator<Item = Gap> + '_ {
     let mut previous: Option<char> = None;
+    let mut previous_after = MarkAfter::Space;
     let mut spaced = false;
     text.chars().filter_map(move |c| {
         if c == PARAGRAPH_KEY {
@@ -52,7 +90,20 @@ fn gaps(text: &str) -> impl Iterator<Item = (char, char, bool)> + '_ {
             spaced = true;
             None
         } else {
-            let gap = previous.map(|p| (p, c, spaced));
+            let gap = previous.map(|a| Gap {
+                a,
+                b: c,
+                spaced,
+                a_after: previous_after,
+            });
+            previous_after = match previous {
+                _ if !matches!(Neighbour::of(c), Neighbour::Mark(_)) => MarkAfter::Space,
+                Some(a) if !spaced => match Neighbour::of(a) {
+                    Neighbour::Digit => MarkAfter::Digit,
+                    _ => MarkAfter::Other,
+                },
+                _ => MarkAfter::Space,
+            };
             previous = Some(c);
             spaced = false;
             gap
@@ -76,7 +127,7 @@ const MAX_LOG_ODDS: f64 = 5.0;
 /// space), and write a capital after each mark.
 #[derive(Debug, Clone, Default)]
 pub struct TypographyHabits {
-    spacing: HashMap<(Neighbour, Neighbour), [u64; 2]>,
+    spacing: HashMap<(Neighbour, Neighbour, MarkAfter), [u64; 2]>,
     /// For each mark, how often the next character, where it is a cased letter, is lower and
     /// upper case.
     case_after: HashMap<char, [u64; 2]>,
@@ -86,15 +137,14 @@ impl TypographyHabits {
     /// Count the gaps of `texts` (paragraph breaks as `PARAGRAPH_KEY`): spaced or not, and
     /// the case of a letter after a mark.
     pub fn learn<S: AsRef<str>>(texts: &[S]) -> TypographyHabits {
-        let mut spacing: HashMap<(Neighbour, Neighbour), [u64; 2]> = HashMap::new();
+        let mut spacing: HashMap<(Neighbour, Neighbour, MarkAfter), [u64; 2]> = HashMap::new();
         let mut case_after: HashMap<char, [u64; 2]> = HashMap::new();
         for text in texts {
-            for (a, b, spaced) in gaps(text.as_ref()) {
-                let left = Neighbour::of(a);
-                if let Some(upper) = case_after_mark(left, b) {
-                    case_after.entry(a).or_default()[usize::from(upper)] += 1;
+            for gap in gaps(text.as_ref()) {
+                if let Some(upper) = case_after_mark(Neighbour::of(gap.a), gap.b) {
+                    case_after.entry(gap.a).or_default()[usize::from(upper)] += 1;
                 }
-                spacing.entry((left, Neighbour::of(b))).or_default()[usize::from(spaced)] += 1;
+                spacing.entry(gap.context()).or_default()[usize::from(gap.spaced)] += 1;
             }
         }
         TypographyHabits {
@@ -111,7 +161,7 @@ impl TypographyHabits {
     /// capital after a full stop against a long reading and for a reading that drops it.
     pub fn case_fit(&self, text: &str) -> f64 {
         gaps(text)
-            .filter_map(|(a, b, _)| {
+            .filter_map(|Gap { a, b, .. }| {
                 let upper = case_after_mark(Neighbour::of(a), b)?;
                 let n = self.case_after.get(&a).copied().unwrap_or_default();
                 let (this, other) = (n[usize::from(upper)], n[usize::from(!upper)]);
@@ -121,20 +171,20 @@ impl TypographyHabits {
             .sum()
     }
 
-    /// Log-odds that the documents put a space between `a` and `b`, from their counts with
-    /// half a gap of each kind added (0 for a pair they never have). 0 between two letters of
-    /// one kind: whether a space stands there is a matter of words, which the language model
-    /// judges, and their habit is only how long the words run (about one gap in five is
-    /// spaced in English prose), the same at every such gap.
-    fn log_odds(&self, a: char, b: char) -> f64 {
-        let pair = (Neighbour::of(a), Neighbour::of(b));
+    /// Log-odds that the documents put a space in `gap`'s context, from their counts with
+    /// half a gap of each kind added (0 for a context they never have). 0 between two
+    /// letters of one kind: whether a space stands there is a matter of words, which the
+    /// language model judges, and their habit is only how long the words run (about one gap
+    /// in five is spaced in English prose), the same at every such gap.
+    fn log_odds(&self, gap: &Gap) -> f64 {
+        let context = gap.context();
         if matches!(
-            pair,
+            (context.0, context.1),
             (Neighbour::Letter, Neighbour::Letter) | (Neighbour::Wide, Neighbour::Wide)
         ) {
             return 0.0;
         }
-        let [unspaced, spaced] = self.spacing.get(&pair).copied().unwrap_or_default();
+        let [unspaced, spaced] = self.spacing.get(&context).copied().unwrap_or_default();
         ((spaced as f64 + 0.5) / (unspaced as f64 + 0.5))
             .ln()
             .clamp(-MAX_LOG_ODDS, MAX_LOG_ODDS)
@@ -146,10 +196,10 @@ impl TypographyHabits {
     pub fn evidence_for_spaces(&self, spaced: &str, unspaced: &str) -> f64 {
         gaps(spaced)
             .zip(gaps(unspaced))
-            .filter(|((_, _, s), (_, _, u))| s != u)
-            .map(|((a, b, s), _)| {
-                let odds = self.log_odds(a, b);
-                if s { odds } else { -odds }
+            .filter(|(s, u)| s.spaced != u.spaced)
+            .map(|(s, _)| {
+                let odds = self.log_odds(&s);
+                if s.spaced { odds } else { -odds }
             })
             .sum()
     }
@@ -190,6 +240,20 @@ mod tests {
     }
 
     #[test]
+    fn a_mark_is_counted_by_what_it_is_written_after() {
+        // Thousands separators are never spaced, the commas of the prose always are: counted
+        // as one habit (a comma before a digit), three unspaced gaps outvoted two spaced ones.
+        let habits =
+            TypographyHabits::learn(&["Last year, 3,152 people; this year, 4,100 and 12,500."]);
+        assert!(habits.evidence_for_spaces("years, 3,152", "years,3,152") > 0.0);
+        assert!(habits.evidence_for_spaces("3, 152", "3,152") < 0.0);
+        // An opening quote is never spaced from the word after it, a closing one always is.
+        let habits = TypographyHabits::learn(&[r#"the "Mona Lisa" trademark and the "Sky" brand"#]);
+        assert!(habits.evidence_for_spaces(r#"Lisa" trademark"#, r#"Lisa"trademark"#) > 0.0);
+        assert!(habits.evidence_for_spaces(r#"the " Sky"#, r#"the "Sky"#) < 0.0);
+    }
+
+    #[test]
     fn paragraph_breaks_are_not_gaps() {
         let habits = TypographyHabits::learn(&["a\nb\nc"]);
         assert!(habits.spacing.is_empty());
@@ -198,10 +262,10 @@ mod tests {
     #[test]
     fn letters_are_counted_by_kind_and_marks_by_themselves() {
         let habits = TypographyHabits::learn(&["ab cd.ef"]);
-        let letters = habits.spacing[&(Neighbour::Letter, Neighbour::Letter)];
+        let letters = habits.spacing[&(Neighbour::Letter, Neighbour::Letter, MarkAfter::Space)];
         assert_eq!(letters, [3, 1]);
         assert_eq!(
-            habits.spacing[&(Neighbour::Mark('.'), Neighbour::Letter)],
+            habits.spacing[&(Neighbour::Mark('.'), Neighbour::Letter, MarkAfter::Other)],
             [1, 0]
         );
     }
