@@ -49,9 +49,9 @@ impl Neighbour {
 /// quotes that a quote is never spaced from a letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum MarkAfter {
-    /// Not a mark, or a mark after a space or at the start of a paragraph (an opening quote
-    /// or bracket).
-    Space,
+    /// A mark with a space or the start of its paragraph before it (an opening quote or
+    /// bracket); and every character that is not a mark.
+    Detached,
     /// A mark written right after a digit: inside a number ("3,152", "2.5", "10:30").
     Digit,
     /// A mark written right after a letter or another mark: closing punctuation.
@@ -80,7 +80,7 @@ impl Gap {
 /// Every gap between two consecutive non-space characters of `text` within a paragraph.
 fn gaps(text: &str) -> impl Iterator<Item = Gap> + '_ {
     let mut previous: Option<char> = None;
-    let mut previous_after = MarkAfter::Space;
+    let mut previous_after = MarkAfter::Detached;
     let mut spaced = false;
     text.chars().filter_map(move |c| {
         if c == PARAGRAPH_KEY {
@@ -97,12 +97,12 @@ fn gaps(text: &str) -> impl Iterator<Item = Gap> + '_ {
                 a_after: previous_after,
             });
             previous_after = match previous {
-                _ if !matches!(Neighbour::of(c), Neighbour::Mark(_)) => MarkAfter::Space,
+                _ if !matches!(Neighbour::of(c), Neighbour::Mark(_)) => MarkAfter::Detached,
                 Some(a) if !spaced => match Neighbour::of(a) {
                     Neighbour::Digit => MarkAfter::Digit,
                     _ => MarkAfter::Other,
                 },
-                _ => MarkAfter::Space,
+                _ => MarkAfter::Detached,
             };
             previous = Some(c);
             spaced = false;
@@ -262,7 +262,7 @@ mod tests {
     #[test]
     fn letters_are_counted_by_kind_and_marks_by_themselves() {
         let habits = TypographyHabits::learn(&["ab cd.ef"]);
-        let letters = habits.spacing[&(Neighbour::Letter, Neighbour::Letter, MarkAfter::Space)];
+        let letters = habits.spacing[&(Neighbour::Letter, Neighbour::Letter, MarkAfter::Detached)];
         assert_eq!(letters, [3, 1]);
         assert_eq!(
             habits.spacing[&(Neighbour::Mark('.'), Neighbour::Letter, MarkAfter::Other)],
