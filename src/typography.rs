@@ -96,12 +96,12 @@ fn gaps(text: &str) -> impl Iterator<Item = Gap> + '_ {
                 spaced,
                 a_after: previous_after,
             });
+            let is_mark = matches!(Neighbour::of(c), Neighbour::Mark(_));
             previous_after = match previous {
-                _ if !matches!(Neighbour::of(c), Neighbour::Mark(_)) => MarkAfter::Detached,
-                Some(a) if !spaced => match Neighbour::of(a) {
-                    Neighbour::Digit => MarkAfter::Digit,
-                    _ => MarkAfter::Other,
-                },
+                Some(a) if is_mark && !spaced && Neighbour::of(a) == Neighbour::Digit => {
+                    MarkAfter::Digit
+                }
+                Some(_) if is_mark && !spaced => MarkAfter::Other,
                 _ => MarkAfter::Detached,
             };
             previous = Some(c);
