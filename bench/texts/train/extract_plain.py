@@ -3,7 +3,7 @@
 Union message, government work reports) into running prose, one paragraph per line (the
 same paragraph test as extract.py).
 
-Usage: extract_plain.py alice|calltoarms|sotu|workreports SOURCE OUT.txt [--max N]
+Usage: extract_plain.py alice|calltoarms|sotu|workreports|constitution SOURCE OUT.txt [--max N]
                         [--exclude-runs-of FILE ...]
 
 alice:      examples/alice.txt (Project Gutenberg eBook #11): the Gutenberg header and
@@ -71,6 +71,16 @@ def workreports(raw):
             yield re.sub(r"\s+", " ", re.sub(r"\s*\n\s*", "", block)).strip()
 
 
+def constitution(raw):
+    doc = json.loads(raw)
+    sections = [doc["preamble"]]
+    sections += [section for article in doc["articles"] for section in article]
+    sections += doc["amendments"]
+    for section in sections:
+        for line in section.split("\n"):
+            yield re.sub(r"\s+", " ", line).strip()
+
+
 RUN = 25
 
 
@@ -81,14 +91,15 @@ def runs(text):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("book", choices=["alice", "calltoarms", "sotu", "workreports"])
+    ap.add_argument("book", choices=["alice", "calltoarms", "sotu", "workreports",
+                                         "constitution"])
     ap.add_argument("source")
     ap.add_argument("out")
     ap.add_argument("--max", type=int, help="stop before the text passes N characters")
     ap.add_argument("--exclude-runs-of", nargs="+", default=[], metavar="FILE",
                     help="drop paragraphs sharing a 25-character run with these files")
     a = ap.parse_args()
-    lang = "en" if a.book in ("alice", "sotu") else "zh"
+    lang = "en" if a.book in ("alice", "sotu", "constitution") else "zh"
     with open(a.source, encoding="utf-8") as f:
         raw = f.read()
     excluded = set()
@@ -96,7 +107,7 @@ if __name__ == "__main__":
         with open(path, encoding="utf-8") as f:
             excluded |= runs(f.read())
     paras = {"alice": alice, "calltoarms": calltoarms, "sotu": sotu,
-             "workreports": workreports}[a.book](raw)
+             "workreports": workreports, "constitution": constitution}[a.book](raw)
     prose = (p for p in paras if p and not re.search("[\ue000-\uf8ff]", p) and keep(p, lang)
              and not runs(p) & excluded)
     write_paragraphs(prose, a.out, a.max)
