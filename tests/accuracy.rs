@@ -156,7 +156,7 @@ fn uncertain_sites_are_calibrated_in_every_configuration() {
         let truth = excerpt(&read(path), chars);
         for rates in [&[0.03, 0.03, 0.03][..], &[0.03, 0.03], &[0.003, 0.05]] {
             let mut judged: Vec<(f64, bool)> = Vec::new();
-            for seed in 1..=10 {
+            for seed in 1..=30 {
                 let r = run(&truth, rates, 600 + seed, &DecisionParams::default());
                 let json = serde_json::to_value(&r.result.report).unwrap();
                 let report: reconcile::eval::ReportSites = serde_json::from_value(json).unwrap();
@@ -175,9 +175,11 @@ fn uncertain_sites_are_calibrated_in_every_configuration() {
             eprintln!(
                 "{path} {rates:?}: {n} sites below 0.9, mean confidence {conf:.3}, accuracy {acc:.3}"
             );
-            // Sampling alone moves the accuracy of ~50-200 sites by 3-7 points.
+            // Sampling alone moves the accuracy of ~250-1500 sites by 1-5 points. At ten
+            // seeds (85-520 sites) it moved Chinese 0.3% + 5% by 13 points: -11 and -13 on
+            // two models whose gap at thirty seeds is -4 (and -1 on the whole text at 64).
             assert!(
-                (conf - acc).abs() < 0.12,
+                (conf - acc).abs() < 0.10,
                 "{path} {rates:?}: mean confidence {conf} vs accuracy {acc} over {n} sites"
             );
         }
@@ -196,10 +198,10 @@ fn excerpt(text: &str, n: usize) -> String {
     out
 }
 
-/// Training texts: Debian manuals, two public-domain books and official reports, Chinese and
-/// English (bench/texts/train/README.md), never `corpus/` nor the held-out texts of the
-/// benchmark.
-const TRAINING_TEXTS: [&str; 11] = [
+/// Training texts: Debian manuals, two public-domain books, official reports and the US
+/// Constitution, Chinese and English (bench/texts/train/README.md), never `corpus/` nor the
+/// held-out texts of the benchmark.
+const TRAINING_TEXTS: [&str; 12] = [
     "bench/texts/train/zh_debian_handbook.txt",
     "bench/texts/train/zh_debian_install_guide.txt",
     "bench/texts/train/zh_lu_xun_call_to_arms.txt",
@@ -211,6 +213,7 @@ const TRAINING_TEXTS: [&str; 11] = [
     "bench/texts/train/en_state_of_the_union_1961.txt",
     "bench/texts/train/en_state_of_the_union_1973_environment.txt",
     "bench/texts/train/en_state_of_the_union_1996.txt",
+    "bench/texts/train/en_us_constitution.txt",
 ];
 
 /// Training configurations: witness error rates.
