@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn plain-text sources (two books of the wordcloud package's examples, a State of the
-Union message, government work reports) into running prose, one paragraph per line (the
-same paragraph test as extract.py).
+Union message, government work reports, the US Constitution) into running prose, one
+paragraph per line (the same paragraph test as extract.py).
 
 Usage: extract_plain.py alice|calltoarms|sotu|workreports|constitution SOURCE OUT.txt [--max N]
                         [--exclude-runs-of FILE ...]
@@ -91,8 +91,8 @@ def runs(text):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("book", choices=["alice", "calltoarms", "sotu", "workreports",
-                                         "constitution"])
+    ap.add_argument("book",
+                    choices=["alice", "calltoarms", "sotu", "workreports", "constitution"])
     ap.add_argument("source")
     ap.add_argument("out")
     ap.add_argument("--max", type=int, help="stop before the text passes N characters")
