@@ -216,6 +216,63 @@ const TRAINING_TEXTS: [&str; 12] = [
     "bench/texts/train/en_us_constitution.txt",
 ];
 
+/// The `.txt` files of a folder of the repository, sorted.
+fn texts_in(folder: &str) -> Vec<String> {
+    let mut paths: Vec<String> = std::fs::read_dir(repo_path(folder))
+        .expect("folder reads")
+        .map(|entry| {
+            entry
+                .expect("entry reads")
+                .file_name()
+                .into_string()
+                .unwrap()
+        })
+        .filter(|name| name.ends_with(".txt"))
+        .map(|name| format!("{folder}/{name}"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Every run of `RUN` characters of `text`, whitespace left out (so that wrapping and
+/// spacing do not hide a shared passage): the test bench/texts/train/extract_plain.py
+/// applies with `--exclude-runs-of`.
+fn runs(text: &str) -> std::collections::HashSet<String> {
+    const RUN: usize = 25;
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    chars.windows(RUN).map(|w| w.iter().collect()).collect()
+}
+
+/// The weights are fitted on the training texts and judged on the held-out and corpus
+/// texts, so no passage may be in both: a shared one would be learned, then measured.
+#[test]
+fn training_texts_share_no_passage_with_evaluation_texts() {
+    let training = texts_in("bench/texts/train");
+    for path in TRAINING_TEXTS {
+        assert!(
+            training.iter().any(|t| t == path),
+            "{path} is not in bench/texts/train"
+        );
+    }
+    let mut evaluated = texts_in("corpus");
+    evaluated.extend(texts_in("bench/texts"));
+    assert!(evaluated.len() >= 7, "evaluation texts: {evaluated:?}");
+    let evaluation_runs: std::collections::HashSet<String> = evaluated
+        .iter()
+        .flat_map(|path| runs(&read(path)))
+        .collect();
+    for path in &training {
+        let text = read(path);
+        let shared = runs(&text)
+            .into_iter()
+            .find(|run| evaluation_runs.contains(run));
+        assert!(
+            shared.is_none(),
+            "{path} shares a passage with an evaluation text: {shared:?}"
+        );
+    }
+}
+
 /// Training configurations: witness error rates.
 const TRAINING_RATES: [&[f64]; 7] = [
     &[0.03, 0.03],
