@@ -218,20 +218,11 @@ const TRAINING_TEXTS: [&str; 12] = [
 
 /// The `.txt` files of a folder of the repository, sorted.
 fn texts_in(folder: &str) -> Vec<String> {
-    let mut paths: Vec<String> = std::fs::read_dir(repo_path(folder))
-        .expect("folder reads")
-        .map(|entry| {
-            entry
-                .expect("entry reads")
-                .file_name()
-                .into_string()
-                .unwrap()
-        })
+    names_in(&repo_path(folder))
+        .into_iter()
         .filter(|name| name.ends_with(".txt"))
         .map(|name| format!("{folder}/{name}"))
-        .collect();
-    paths.sort();
-    paths
+        .collect()
 }
 
 /// Every run of `RUN` characters of `text`, whitespace left out (so that wrapping and
@@ -239,7 +230,7 @@ fn texts_in(folder: &str) -> Vec<String> {
 /// applies with `--exclude-runs-of`.
 fn runs(text: &str) -> std::collections::HashSet<String> {
     const RUN: usize = 25;
-    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let chars: Vec<char> = squeeze(text).chars().collect();
     chars.windows(RUN).map(|w| w.iter().collect()).collect()
 }
 

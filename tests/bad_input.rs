@@ -2,6 +2,9 @@
 //! refused with exit code 2, the exact message, and no output file; every readable
 //! encoding decodes to the same text as its UTF-8 version and the report names it.
 
+mod common;
+
+use common::names_in;
 use encoding_rs::{BIG5, Encoding, GB18030};
 use std::fs;
 use std::path::Path;
@@ -25,15 +28,6 @@ fn reconcile_in(dir: &Path, args: &[&str]) -> Run {
         code: out.status.code(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// A fresh directory with `good.txt` (a readable witness) and the given files.
