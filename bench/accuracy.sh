@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Accuracy benchmark: simulate witnesses from clean texts with fixed seeds, reconcile them,
 # measure with `reconcile eval`, and print measured CER next to the targets of issue 3,
-# each witness's CER, the expected calibration error and the pooled calibration table.
+# each witness's CER, the expected calibration error, the calibration table of each group of
+# sets (all configurations pooled), and each configuration's bins that are more than 5
+# points off.
 #
 #   bench/accuracy.sh            # held-out texts (bench/texts) and corpus texts, fresh seeds
 #   QUICK=1 bench/accuracy.sh    # fewer seeds
@@ -82,6 +84,7 @@ for r in rows:
     k = (r["group"], r["lang"], r["config"])
     if k not in order: order.append(k)
 all_bins = {}
+by_config = {}
 for k in order:
     rs = [r for r in rows if (r["group"], r["lang"], r["config"]) == k]
     cer, wc, worse, ece, total, acc, bins = pool(rs)
@@ -92,6 +95,7 @@ for k in order:
     for b, a in bins.items():
         t = all_bins.setdefault((k[0], k[1]), {}).setdefault(b, [0, 0.0, 0.0])
         for i in range(3): t[i] += a[i]
+    by_config[k] = bins
 print("* worse: sets where the merged text has more edits than the better witness")
 for (group, lang), bins in all_bins.items():
     total = sum(a[0] for a in bins.values())
@@ -103,4 +107,15 @@ for (group, lang), bins in all_bins.items():
         se = (conf * (1 - conf) / a[0]) ** 0.5
         flag = "" if a[0] < 30 else ("ok" if abs(acc - conf) <= 0.05 else "OFF")
         print(f"  [{lo:.1f}, {hi:.1f}{']' if hi >= 1 else ')'}   {a[0]:>6} {100*conf:>8.2f}% {100*acc:>8.2f}% {100*(acc-conf):>+5.1f} {100*se:>5.1f}  {flag}")
+print("\nCalibration by configuration: bins of at least 30 sites, those more than 5 points off")
+print("(gap in points, sites), and the sum over the bins below 0.9 of (gap / se)^2")
+for k in order:
+    bins = by_config[k]
+    judged = [(lo, a) for (lo, hi), a in sorted(bins.items()) if a[0] >= 30]
+    off, chi = [], 0.0
+    for lo, a in judged:
+        conf, acc = a[1] / a[0], a[2] / a[0]
+        if abs(acc - conf) > 0.05: off.append(f"[{lo:.1f}) {100*(acc-conf):+.1f} ({a[0]})")
+        if lo < 0.9: chi += (acc - conf) ** 2 / (conf * (1 - conf) / a[0])
+    print(f"  {k[0]:9} {k[1]:4} {k[2]:8} {len(judged):>2} bins, {len(off)} off, sum {chi:5.1f}  {' '.join(off)}")
 PY
