@@ -61,7 +61,7 @@ print(json.dumps(out))')
 done
 
 python3 - "$RESULTS" <<'PY'
-import json, sys
+import json, math, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 def pool(rs):
     e = sum(r["merged"]["char_edits"] for r in rs); n = sum(r["merged"]["truth_clusters"] for r in rs)
@@ -97,6 +97,19 @@ for k in order:
         for i in range(3): t[i] += a[i]
     by_config[k] = bins
 print("* worse: sets where the merged text has more edits than the better witness")
+def off_by_sampling(n, conf):
+    # The chance that a perfectly calibrated bin of n sites at mean confidence conf still
+    # reads more than 5 points off: exact binomial, its n sites right each with chance conf
+    # (the bin's confidences taken as equal).
+    n = int(round(n))
+    if conf <= 0 or conf >= 1:
+        return 0.0
+    inside = 0.0
+    for k in range(max(0, math.ceil(n * (conf - 0.05))), min(n, math.floor(n * (conf + 0.05))) + 1):
+        inside += math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                           + k * math.log(conf) + (n - k) * math.log(1 - conf))
+    return max(0.0, 1.0 - inside)
+chances = []
 for (group, lang), bins in all_bins.items():
     total = sum(a[0] for a in bins.values())
     ece = sum(abs(a[2] - a[1]) for a in bins.values()) / max(total, 1)
@@ -106,7 +119,19 @@ for (group, lang), bins in all_bins.items():
         conf, acc = a[1] / a[0], a[2] / a[0]
         se = (conf * (1 - conf) / a[0]) ** 0.5
         flag = "" if a[0] < 30 else ("ok" if abs(acc - conf) <= 0.05 else "OFF")
+        if a[0] >= 30:
+            chances.append(off_by_sampling(a[0], conf))
         print(f"  [{lo:.1f}, {hi:.1f}{']' if hi >= 1 else ')'}   {a[0]:>6} {100*conf:>8.2f}% {100*acc:>8.2f}% {100*(acc-conf):>+5.1f} {100*se:>5.1f}  {flag}")
+# How many bins sampling alone would put more than 5 points off, for a model whose every
+# bin is exactly calibrated: with bins of 30-300 sites, a few (the se column).
+at_most = [1.0]
+for p in chances:
+    at_most = [q * (1 - p) + (at_most[k - 1] * p if k else 0.0) for k, q in enumerate(at_most + [0.0])]
+off = sum(1 for (g, l), bins in all_bins.items() for a in bins.values()
+          if a[0] >= 30 and abs(a[2] - a[1]) > 0.05 * a[0])
+print(f"\nBins of at least 30 sites more than 5 points off: {off} of {len(chances)}. A perfectly calibrated")
+print(f"model with these bins would have {sum(chances):.1f} off by sampling alone on average, none with")
+print(f"chance {at_most[0]:.2f}, {off} or more with chance {1 - sum(at_most[:off]):.2f}.")
 print("\nCalibration by configuration: bins of at least 30 sites, those more than 5 points off")
 print("(gap in points, sites), and the sum over the bins below 0.9 of (gap / se)^2")
 for k in order:
