@@ -100,7 +100,8 @@ print("* worse: sets where the merged text has more edits than the better witnes
 def off_by_sampling(n, conf):
     # The chance that a perfectly calibrated bin of n sites at mean confidence conf still
     # reads more than 5 points off: exact binomial, its n sites right each with chance conf
-    # (the bin's confidences taken as equal).
+    # (the bin's confidences taken as equal, which overstates the spread a little: sites at
+    # different confidences vary less in sum than as many at their mean).
     n = int(round(n))
     if conf <= 0 or conf >= 1:
         return 0.0
