@@ -78,7 +78,7 @@ def pool(rs):
     acc = sum(a[2] for a in bins.values()) / max(total, 1)
     return e / n, wc, worse, ece, total, acc, bins
 print("Merged CER against the targets (pooled over seeds: edits / truth characters)")
-print(f"{'set':9} {'lang':4} {'config':8} {'sets':>4} {'chars':>7} {'target':>7} {'merged':>7} {'ok':>3}  {'witness CERs':24} {'worse*':>6} {'sites':>6} {'site acc':>8} {'ECE':>6}")
+print(f"{'set':9} {'lang':4} {'config':8} {'sets':>4} {'chars':>8} {'target':>7} {'merged':>7} {'ok':>3}  {'witness CERs':24} {'worse*':>6} {'sites':>7} {'site acc':>8} {'ECE':>6}")
 order = []
 for r in rows:
     k = (r["group"], r["lang"], r["config"])
@@ -91,7 +91,7 @@ for k in order:
     target = rs[0]["target"]
     n = sum(r["merged"]["truth_clusters"] for r in rs)
     ws = " ".join(f"{100*w:.2f}%" for w in wc)
-    print(f"{k[0]:9} {k[1]:4} {k[2]:8} {len(rs):>4} {n:>7} {100*target:>6.2f}% {100*cer:>6.3f}% {'yes' if cer <= target else 'NO':>3}  {ws:24} {worse:>6} {total:>6} {100*acc:>7.2f}% {ece:>6.4f}")
+    print(f"{k[0]:9} {k[1]:4} {k[2]:8} {len(rs):>4} {n:>8} {100*target:>6.2f}% {100*cer:>6.3f}% {'yes' if cer <= target else 'NO':>3}  {ws:24} {worse:>6} {total:>7} {100*acc:>7.2f}% {ece:>6.4f}")
     for b, a in bins.items():
         t = all_bins.setdefault((k[0], k[1]), {}).setdefault(b, [0, 0.0, 0.0])
         for i in range(3): t[i] += a[i]
