@@ -128,11 +128,12 @@ for (group, lang), bins in all_bins.items():
 at_most = [1.0]
 for p in chances:
     at_most = [q * (1 - p) + (at_most[k - 1] * p if k else 0.0) for k, q in enumerate(at_most + [0.0])]
-off = sum(1 for (g, l), bins in all_bins.items() for a in bins.values()
-          if a[0] >= 30 and abs(a[2] - a[1]) > 0.05 * a[0])
-print(f"\nBins of at least 30 sites more than 5 points off: {off} of {len(chances)}. A perfectly calibrated")
+missed = sum(1 for bins in all_bins.values() for a in bins.values()
+             if a[0] >= 30 and abs(a[2] - a[1]) > 0.05 * a[0])
+print(f"\nBins of at least 30 sites more than 5 points off: {missed} of {len(chances)}. A perfectly calibrated")
 print(f"model with these bins would have {sum(chances):.1f} off by sampling alone on average, none with")
-print(f"chance {at_most[0]:.2f}, {off} or more with chance {1 - sum(at_most[:off]):.2f}.")
+as_many = f", {missed} or more with chance {1 - sum(at_most[:missed]):.2f}" if missed else ""
+print(f"chance {at_most[0]:.2f}{as_many}.")
 print("\nCalibration by configuration: bins of at least 30 sites, those more than 5 points off")
 print("(gap in points, sites), and the sum over the bins below 0.9 of (gap / se)^2")
 for k in order:
@@ -142,6 +143,6 @@ for k in order:
     for lo, a in judged:
         conf, acc = a[1] / a[0], a[2] / a[0]
         if abs(acc - conf) > 0.05: off.append(f"[{lo:.1f}) {100*(acc-conf):+.1f} ({a[0]})")
-        if lo < 0.9: chi += (acc - conf) ** 2 / (conf * (1 - conf) / a[0])
+        if lo < 0.9 and 0 < conf < 1: chi += (acc - conf) ** 2 / (conf * (1 - conf) / a[0])
     print(f"  {k[0]:9} {k[1]:4} {k[2]:8} {len(judged):>2} bins, {len(off)} off, sum {chi:5.1f}  {' '.join(off)}")
 PY
