@@ -110,30 +110,33 @@ def off_by_sampling(n, conf):
         inside += math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
                            + k * math.log(conf) + (n - k) * math.log(1 - conf))
     return max(0.0, 1.0 - inside)
-chances = []
+def rates(a):
+    # A bin's mean confidence and accuracy, from its (sites, sum of confidence, right).
+    return a[1] / a[0], a[2] / a[0]
+chances, missed = [], 0
 for (group, lang), bins in all_bins.items():
     total = sum(a[0] for a in bins.values())
     ece = sum(abs(a[2] - a[1]) for a in bins.values()) / max(total, 1)
     print(f"\nCalibration, {group} {lang}, all configurations pooled: {total} sites, ECE {ece:.4f}")
     print(f"  {'confidence':12} {'sites':>6} {'mean conf':>9} {'accuracy':>9} {'gap':>6} {'se':>5}  (|gap| <= 5 points where sites >= 30)")
     for (lo, hi), a in sorted(bins.items()):
-        conf, acc = a[1] / a[0], a[2] / a[0]
+        conf, acc = rates(a)
         se = (conf * (1 - conf) / a[0]) ** 0.5
         flag = "" if a[0] < 30 else ("ok" if abs(acc - conf) <= 0.05 else "OFF")
         if a[0] >= 30:
             chances.append(off_by_sampling(a[0], conf))
+            missed += flag == "OFF"
         print(f"  [{lo:.1f}, {hi:.1f}{']' if hi >= 1 else ')'}   {a[0]:>6} {100*conf:>8.2f}% {100*acc:>8.2f}% {100*(acc-conf):>+5.1f} {100*se:>5.1f}  {flag}")
 # How many bins sampling alone would put more than 5 points off, for a model whose every
 # bin is exactly calibrated: with bins of 30-300 sites, a few (the se column).
-at_most = [1.0]
+# exactly[k]: the chance that exactly k bins are off.
+exactly = [1.0]
 for p in chances:
-    at_most = [q * (1 - p) + (at_most[k - 1] * p if k else 0.0) for k, q in enumerate(at_most + [0.0])]
-missed = sum(1 for bins in all_bins.values() for a in bins.values()
-             if a[0] >= 30 and abs(a[2] - a[1]) > 0.05 * a[0])
+    exactly = [q * (1 - p) + (exactly[k - 1] * p if k else 0.0) for k, q in enumerate(exactly + [0.0])]
 print(f"\nBins of at least 30 sites more than 5 points off: {missed} of {len(chances)}. A perfectly calibrated")
 print(f"model with these bins would have {sum(chances):.1f} off by sampling alone on average, none with")
-as_many = f", {missed} or more with chance {1 - sum(at_most[:missed]):.2f}" if missed else ""
-print(f"chance {at_most[0]:.2f}{as_many}.")
+as_many = f", {missed} or more with chance {1 - sum(exactly[:missed]):.2f}" if missed else ""
+print(f"chance {exactly[0]:.2f}{as_many}.")
 print("\nCalibration by configuration: bins of at least 30 sites, those more than 5 points off")
 print("(gap in points, sites), and the sum over the bins below 0.9 of (gap / se)^2")
 for k in order:
@@ -141,7 +144,7 @@ for k in order:
     judged = [(lo, a) for (lo, hi), a in sorted(bins.items()) if a[0] >= 30]
     off, chi = [], 0.0
     for lo, a in judged:
-        conf, acc = a[1] / a[0], a[2] / a[0]
+        conf, acc = rates(a)
         if abs(acc - conf) > 0.05: off.append(f"[{lo:.1f}) {100*(acc-conf):+.1f} ({a[0]})")
         if lo < 0.9 and 0 < conf < 1: chi += (acc - conf) ** 2 / (conf * (1 - conf) / a[0])
     print(f"  {k[0]:9} {k[1]:4} {k[2]:8} {len(judged):>2} bins, {len(off)} off, sum {chi:5.1f}  {' '.join(off)}")
