@@ -3029,6 +3029,38 @@ mod recalibration_tests {
     }
 
     #[test]
+    fn unequal_witnesses_are_calibrated_apart_and_fitted_with_the_equal_too() {
+        let two = |text: &str| {
+            let mut s = site(&[(&[0], 0.0), (&[1], 0.0)]);
+            s.left_context = text.to_string();
+            s
+        };
+        let (zh, en) = (two("权健公司"), two("the court"));
+        let three = {
+            let mut s = site(&[(&[0, 1], 0.0), (&[2], 0.0)]);
+            s.left_context = "the court".to_string();
+            s
+        };
+        // Script × three or more witnesses × unequal (the likeliest to err at least twice as
+        // likely to as the least), by the document's error rates.
+        assert_eq!(calibration_group(&zh, &[0.03, 0.03]), 0);
+        assert_eq!(calibration_group(&zh, &[0.003, 0.05]), 1);
+        assert_eq!(calibration_group(&en, &[0.03, 0.05]), 4);
+        assert_eq!(calibration_group(&en, &[0.05, 0.02]), 5);
+        assert_eq!(calibration_group(&three, &[0.03, 0.03, 0.03]), 6);
+        assert_eq!(calibration_group(&three, &[0.02, 0.02, 0.05]), 7);
+        // Only the witnesses at the site count: a third, much worse witness elsewhere does not
+        // make the pair unequal.
+        assert_eq!(calibration_group(&en, &[0.03, 0.03, 0.4]), 4);
+        // An unequal site is fitted in its own group and in the equal one; an equal site only
+        // in its own.
+        let fitted = |s: &Site, e: &[f64]| groups_fitted_on(s, e).collect::<Vec<_>>();
+        assert_eq!(fitted(&zh, &[0.003, 0.05]), [1, 0]);
+        assert_eq!(fitted(&three, &[0.02, 0.02, 0.05]), [7, 6]);
+        assert_eq!(fitted(&en, &[0.03, 0.03]), [4]);
+    }
+
+    #[test]
     fn logistic_newton_recovers_the_weights_of_a_known_model() {
         // y ~ σ(-1 + 2x): outcomes drawn deterministically as the fraction of right sites.
         let mut rows = Vec::new();
