@@ -141,8 +141,8 @@ pub struct DecisionParams {
     /// readings differ (confusion, slip, other).
     pub none_bias: [[f64; 3]; 2],
     /// Logistic calibration of the confidence, per calibration group (`calibration_group`:
-    /// script, two witnesses or more, equal or unequal witnesses): weights of `calibration_features` (see there),
-    /// fitted on whether the chosen reading was right.
+    /// script, two witnesses or more, equal or unequal witnesses): weights of
+    /// `calibration_features` (see there), fitted on whether the chosen reading was right.
     /// A confidence computed from the posterior alone is off by site type (three-way splits
     /// are under-confident, votes of a much more reliable witness over-confident), and the
     /// mix of site types changes from document to document; conditioning on the site type
