@@ -107,6 +107,33 @@ const IN_WORD_LETTERS: usize = 3;
 /// "promote"): two errors in one word are still a garbled word.
 const IN_WORD_EDITS: usize = 2;
 
+/// Or two slips that keep a reading's length, each a known confusion or two neighbours
+/// swapped, in at most this many characters ("思有响" / "有思想": a swap and a homophone):
+/// a garbled phrase, which the language model can judge, not a different word.
+const GARBLED_SPAN: usize = 4;
+
+/// Is `dx` `dy` garbled by exactly two length-keeping slips (`GARBLED_SPAN`)? A dropped
+/// character with an added one elsewhere is not among them: that shifts the reading
+/// ("侵权" / "权健"), which is what a different word looks like.
+fn two_length_keeping_slips(dx: &[char], dy: &[char], t: &Confusions) -> bool {
+    if dx.len() != dy.len() || !(2..=GARBLED_SPAN).contains(&dx.len()) {
+        return false;
+    }
+    let (mut i, mut steps) = (0, 0);
+    while i < dx.len() {
+        if dx[i] == dy[i] {
+            i += 1;
+        } else if i + 1 < dx.len() && dx[i] == dy[i + 1] && dx[i + 1] == dy[i] {
+            (i, steps) = (i + 2, steps + 1);
+        } else if t.chars_confusable(dx[i], dy[i]) {
+            (i, steps) = (i + 1, steps + 1);
+        } else {
+            return false;
+        }
+    }
+    steps == 2
+}
+
 /// Classify the difference between two readings (folded keys, or keys with their context:
 /// only with context can a difference be seen to lie inside a word).
 pub fn difference(a: &str, b: &str) -> Difference {
@@ -161,7 +188,8 @@ pub fn difference(a: &str, b: &str) -> Difference {
             return Difference::Slip;
         }
     }
-    if in_word {
+    let (cx, cy): (Vec<char>, Vec<char>) = (dx.chars().collect(), dy.chars().collect());
+    if in_word || two_length_keeping_slips(&cx, &cy, t) {
         return Difference::Slip;
     }
     Difference::Other
@@ -181,6 +209,17 @@ mod tests {
         assert_eq!(difference("前行", "奋进"), Difference::Other);
         assert_eq!(difference("窃取", "窃密"), Difference::Other);
         assert_eq!(difference("检察", "法"), Difference::Other);
+        // Two length-keeping slips in a short stretch (a swap and a homophone) garble a
+        // phrase; a reading shifted by one character is a different word.
+        assert_eq!(difference("人人有思想、", "人人思有响、"), Difference::Slip);
+        assert_eq!(
+            difference("审结侵权传销", "审结权健传销"),
+            Difference::Other
+        );
+        assert_eq!(
+            difference("人人有思想、", "人人思有谈、"),
+            Difference::Other
+        );
         // Inside a word, with context: a garbled word is a slip; whole words are not.
         assert_eq!(
             difference("the Declaration of", "the Declroation of"),
