@@ -90,7 +90,8 @@ pub enum Difference {
     /// One known confusion: a visually similar character, a homophone, an OCR confusion.
     Confusion,
     /// Another mechanical slip: one character dropped, doubled or inserted, two swapped,
-    /// only spaces differ, or (in alphabetic scripts) a few letters changed inside a word.
+    /// only spaces differ, (in alphabetic scripts) a few letters changed inside a word, or
+    /// two length-keeping slips close together (`GARBLED_SPAN`).
     Slip,
     /// Anything else, including a one-character substitution outside the confusion
     /// tables between ideographs, and whole words: different words, which a rewriting

@@ -18,7 +18,8 @@
 //!   weighted by how the candidate
 //!   differs from that best reading (`confusion::difference`): a known confusion (形近字,
 //!   homophone, OCR look-alike) or another single slip (dropped, doubled, swapped character,
-//!   split word) usually breaks a word, so there the language model is trusted more; where
+//!   split word; or two close together that keep the length) usually breaks a word, so
+//!   there the language model is trusted more; where
 //!   the readings are different words, a wrong witness often writes a fluent near-synonym,
 //!   and the language model stays a capped tiebreaker (a combined reading, which no one
 //!   wrote, is judged step by step from the nearest reading the model likes better);
