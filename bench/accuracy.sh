@@ -7,8 +7,11 @@
 #
 #   bench/accuracy.sh            # held-out texts (bench/texts) and corpus texts, fresh seeds
 #   QUICK=1 bench/accuracy.sh    # fewer seeds
-#   SCALE=4 bench/accuracy.sh    # four times the seeds (bigger calibration bins; the table
-#                                # in docs/evaluation.md, about 12 minutes on two cores)
+#   SCALE=8 bench/accuracy.sh    # eight times the seeds (bigger calibration bins; about 26
+#                                # minutes on two cores)
+#   SCALE=32 bench/accuracy.sh   # the table in docs/evaluation.md (about an hour and a half;
+#                                # bins big enough that sampling alone rarely puts one 5
+#                                # points off)
 #   KEEP_RESULTS=FILE ...        # keep the per-set results (JSON lines)
 #
 # The default seed counts give every configuration 2,000-18,000 judged sites, so that the
