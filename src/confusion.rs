@@ -113,7 +113,7 @@ const IN_WORD_EDITS: usize = 2;
 /// a garbled phrase, which the language model can judge, not a different word.
 const GARBLED_SPAN: usize = 4;
 
-/// Is `dx` `dy` garbled by exactly two length-keeping slips (`GARBLED_SPAN`)? A dropped
+/// Do `dx` and `dy` differ by exactly two length-keeping slips (`GARBLED_SPAN`)? A dropped
 /// character with an added one elsewhere is not among them: that shifts the reading
 /// ("侵权" / "权健"), which is what a different word looks like.
 fn two_length_keeping_slips(dx: &[char], dy: &[char], t: &Confusions) -> bool {
@@ -189,8 +189,7 @@ pub fn difference(a: &str, b: &str) -> Difference {
             return Difference::Slip;
         }
     }
-    let (cx, cy): (Vec<char>, Vec<char>) = (dx.chars().collect(), dy.chars().collect());
-    if in_word || two_length_keeping_slips(&cx, &cy, t) {
+    if in_word || two_length_keeping_slips(&x[pre..x.len() - suf], &y[pre..y.len() - suf], t) {
         return Difference::Slip;
     }
     Difference::Other
