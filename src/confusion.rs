@@ -115,7 +115,7 @@ const GARBLED_SPAN: usize = 4;
 
 /// Do `dx` and `dy` differ by exactly two length-keeping slips (`GARBLED_SPAN`)? A dropped
 /// character with an added one elsewhere is not among them: that shifts the reading
-/// ("侵权" / "权健"), which is what a different word looks like.
+/// ("学生" / "生物"), which is what a different word looks like.
 fn two_length_keeping_slips(dx: &[char], dy: &[char], t: &Confusions) -> bool {
     if dx.len() != dy.len() || !(2..=GARBLED_SPAN).contains(&dx.len()) {
         return false;
@@ -212,10 +212,7 @@ mod tests {
         // Two length-keeping slips in a short stretch (a swap and a homophone) garble a
         // phrase; a reading shifted by one character is a different word.
         assert_eq!(difference("人人有思想、", "人人思有响、"), Difference::Slip);
-        assert_eq!(
-            difference("审结侵权传销", "审结权健传销"),
-            Difference::Other
-        );
+        assert_eq!(difference("他是学生的", "他是生物的"), Difference::Other);
         assert_eq!(
             difference("人人有思想、", "人人思有谈、"),
             Difference::Other

@@ -3036,10 +3036,10 @@ mod recalibration_tests {
             s.left_context = text.to_string();
             s
         };
-        let (zh, en) = (two("权健公司"), two("the court"));
+        let (zh, en) = (two("人人有权享受"), two("everyone has"));
         let three = {
             let mut s = site(&[(&[0, 1], 0.0), (&[2], 0.0)]);
-            s.left_context = "the court".to_string();
+            s.left_context = "everyone has".to_string();
             s
         };
         // Script × three or more witnesses × unequal (the likeliest to err at least twice as
