@@ -382,7 +382,7 @@ mod tests {
 
     #[test]
     fn small_substitution() {
-        let (a, b) = (syms("审结甲乙传销案等"), syms("审结乙丙传销案等"));
+        let (a, b) = (syms("今天甲乙两队比赛"), syms("今天乙丙两队比赛"));
         let runs = align(&a, &b);
         check(&a, &b, &runs);
         let matched: usize = runs.iter().filter(|r| r.equal).map(|r| r.a.len()).sum();

@@ -309,34 +309,34 @@ mod tests {
 
     #[test]
     fn hard_wrapped_cjk_with_blank_line_after_every_line_is_joined() {
-        let text = "　　现在我代表最高人民法院向大会报告工作\n\n请予审议并请全国政协各位委员提出意见\n\n各位代表。\n\n　　二零二零年是新中国历史上极不平凡的\n\n一年面对世纪疫情和百年变局交织的复杂\n\n局面。\n\n　　坚持以人民为中心的发展思想坚持人民\n\n至上。\n";
+        let text = "　　今年春天我们全家一起去南方的海边城市\n\n旅行住在一家安静的小旅馆里每天早上都\n\n去看日出。\n\n　　第二天是我们这次旅行中最开心的一天\n\n大家一起坐船去附近的小岛上游玩还捡了\n\n贝壳。\n\n　　回家以后我把这些照片整理好放进相册\n\n里面。\n";
         let (layout, b) = block_texts(text);
         assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
         assert_eq!(b.len(), 3, "{b:?}");
-        assert!(b[1].starts_with("二零二零年是新中国历史上极不平凡的一年"));
+        assert!(b[1].starts_with("第二天是我们这次旅行中最开心的一天大家"));
     }
 
     #[test]
     fn hard_wrapped_cjk_line_stopping_short_mid_sentence_continues() {
-        // The fourth line stops three characters short of 20, mid-word (好干|部): still one
+        // The fourth line stops three characters short of 20, mid-word (图书|馆): still one
         // paragraph. The short heading line without punctuation does end one.
-        let text = "　　开展向先进典型学习活动全国法院涌现出\n一大批新时代好法官好干部和先进集体他们还\n在各自岗位上兢兢业业服务人民群众为推进全\n面依法治国建设作出了贡献好法官好干\n部们受到表彰。\n工作回顾\n　　过去一年极不平凡我们在党中央坚强领导\n下攻坚克难取得了新的成绩和进步并且继续前\n进。\n";
+        let text = "　　学校每年春天都会组织同学们去郊外参观\n植物园和自然博物馆老师们提前准备好了地图\n和各种资料同学们在路上认真听讲还做了很多\n笔记回来以后大家又一起去了学校图书\n馆查阅了资料。\n旅行日记\n　　星期六早上天气晴朗我们一家人很早起床\n坐火车去山里看望爷爷奶奶一路上风景非常美\n丽。\n";
         let (layout, b) = block_texts(text);
         assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
         assert_eq!(b.len(), 3, "{b:?}");
-        assert!(b[0].ends_with("好法官好干部们受到表彰。"), "{}", b[0]);
-        assert_eq!(b[1], "工作回顾");
+        assert!(b[0].ends_with("学校图书馆查阅了资料。"), "{}", b[0]);
+        assert_eq!(b[1], "旅行日记");
         // A one-line heading three quarters full, unindented, followed by an unindented
         // paragraph: still its own paragraph.
-        let text = "一、二〇二〇年国民经济社会发展回顾\n过去一年极不平凡我们在党中央坚强领导下全\n攻坚克难取得了新的成绩和进步并且继续前行\n进。\n　　第二段从这里开始写下去并且写满二十\n个字为止然后结束。\n";
+        let text = "一、二〇二三年春季校园运动会的回顾\n今年春天学校举办了运动会全校同学都报名参\n加了比赛大家在操场上跑步跳远跳高玩得很开\n心。\n　　第二段从这里开始写下去并且写满二十\n个字为止然后结束。\n";
         let (_, b) = block_texts(text);
-        assert_eq!(b[0], "一、二〇二〇年国民经济社会发展回顾", "{b:?}");
+        assert_eq!(b[0], "一、二〇二三年春季校园运动会的回顾", "{b:?}");
     }
 
     #[test]
     fn a_page_number_line_is_a_block_of_its_own_in_every_layout() {
         // Hard-wrapped, the page number in the middle of a paragraph and after its last line.
-        let text = "　　现在我代表最高人民法院向大会报告工作\n请予审议并请全国政协各位委员提出意见\n- 21 -\n各位代表过去一年极不平凡我们在党中央领\n导下攻坚克难取得了新的成绩和进步。\n12\n　　坚持以人民为中心的发展思想坚持人民\n至上并且继续前进为推进全面依法治国作出\n贡献。\n";
+        let text = "　　今年春天我们全家一起去南方的海边城市\n旅行住在一家安静的小旅馆里每天早上都\n- 21 -\n去看日出然后沿着沙滩慢慢散步回到旅馆吃\n早饭下午再去附近公园和博物馆参观。\n12\n　　回家以后我把这些照片整理好放进相册\n里并且给每张照片都写上了日期和地点方便\n以后。\n";
         let (layout, b) = block_texts(text);
         assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
         assert_eq!(b[1], "- 21 -", "{b:?}");
@@ -357,10 +357,10 @@ mod tests {
         let (_, b) = block_texts("Chapter 12 begins\nPage 3\n\n第3页内容\n第二段\n");
         assert_eq!(b.len(), 2, "{b:?}");
         // Nor is a paragraph's last line that holds only a number with its punctuation.
-        let text = "　　现在我代表最高人民法院向大会报告工作\n各级法院受理案件数量同比增长了百分之\n12.5%。\n　　坚持以人民为中心的发展思想坚持人民\n至上并且继续前进为推进全面依法治国作出\n贡献。\n";
+        let text = "　　今年春天我们全家一起去南方的海边城市\n旅行导游说这里的游客比去年增加了大约\n12.5%。\n　　回家以后我把这些照片整理好放进相册\n里并且给每张照片都写上了日期和地点方便\n以后。\n";
         let (_, b) = block_texts(text);
         assert_eq!(b.len(), 2, "{b:?}");
-        assert!(b[0].ends_with("百分之12.5%。"), "{b:?}");
+        assert!(b[0].ends_with("大约12.5%。"), "{b:?}");
         let text = "The court heard the case of the errors\nthat were found in the copies of the year\n1990.\n\nA new paragraph starts here and runs on\nfor a while before it finally ends now.\n";
         let (_, b) = block_texts(text);
         assert_eq!(b.len(), 2, "{b:?}");

@@ -556,8 +556,8 @@ mod tests {
     #[test]
     fn neighbouring_differences_form_one_site() {
         let v = variants(&[
-            "审结甲乙传销案等涉众型经济犯罪案件。",
-            "审结乙丙传销案等涉众型经济犯罪案件。",
+            "今天甲乙两队在体育馆进行篮球比赛。",
+            "今天乙丙两队在体育馆进行篮球比赛。",
         ]);
         assert_eq!(v, vec![vec!["甲乙".to_string(), "乙丙".to_string()]]);
     }
@@ -584,20 +584,20 @@ mod tests {
     #[test]
     fn the_column_majority_is_read_column_by_column() {
         let texts = [
-            "人民法院依法审理各类案件，捉进社会公平正义。",
-            "人民法院依法审理各类案件，促近社会公平正义。",
-            "人民法院依法审理各类案件，促进杜会公平正义。",
+            "小明每天早上骑自行车丢学校上课。",
+            "小明每天早上骑自行车去字校上课。",
+            "小明每天早上骑自行车去学较上课。",
         ];
-        assert_eq!(combined(&texts), vec!["促进社".to_string()]);
+        assert_eq!(combined(&texts), vec!["去学校".to_string()]);
     }
 
     #[test]
     fn no_column_majority_without_a_strict_majority_in_every_column() {
         // Three different readings of the first column: no majority there.
         let three_ways = [
-            "人民法院依法审理各类案件，捉近社会公平正义。",
-            "人民法院依法审理各类案件，足进社会公平正义。",
-            "人民法院依法审理各类案件，促进杜会公平正义。",
+            "小明每天早上骑自行车丢字校上课。",
+            "小明每天早上骑自行车云学校上课。",
+            "小明每天早上骑自行车去学较上课。",
         ];
         assert!(combined(&three_ways).is_empty());
     }
@@ -605,35 +605,35 @@ mod tests {
     #[test]
     fn two_members_are_mixed_column_by_column() {
         let two = [
-            "人民法院依法审理各类案件，捉进社会公平正义。",
-            "人民法院依法审理各类案件，促近社会公平正义。",
+            "小明每天早上骑自行车丢学校上课。",
+            "小明每天早上骑自行车去字校上课。",
         ];
         let mut mixes = combined(&two);
         mixes.sort();
-        assert_eq!(mixes, vec!["促进".to_string(), "捉近".to_string()]);
+        assert_eq!(mixes, vec!["丢字".to_string(), "去学".to_string()]);
         // Three differing columns (an agreeing space among them): six mixes.
         let close = ["the statns af it", "the statu5 of it"];
         assert_eq!(combined(&close).len(), 6, "{:?}", combined(&close));
         // What only one member has is mixed symbol by symbol whichever member is the pivot
-        // (the longer): here the shorter one has 各类.
+        // (the longer): here the shorter one has 各种.
         for texts in [
             [
-                "依法审理各类案件，人民法院坚持公正司法。",
-                "依法审理案件，人民法院坚持公正司法。",
+                "我们准备各种材料，明天一起去公园野餐。",
+                "我们准备材料，明天一起去公园野餐。",
             ],
             [
-                "依法审理各类案件，人民法院。",
-                "依法审理案件，人民法院坚持公正司法。",
+                "我们准备各种材料，明天。",
+                "我们准备材料，明天一起去公园野餐。",
             ],
         ] {
             let mut mixes = combined(&texts);
             mixes.sort();
-            assert_eq!(mixes, vec!["各".to_string(), "类".to_string()], "{texts:?}");
+            assert_eq!(mixes, vec!["各".to_string(), "种".to_string()], "{texts:?}");
         }
         // A transposition has no mixes; one differing column has nothing to mix, four are a
         // rewrite.
         assert!(combined(&["the statue of", "the sattue of"]).is_empty());
-        assert!(combined(&["审理所需材料", "审理需所材料"]).is_empty());
+        assert!(combined(&["准备所需材料", "准备需所材料"]).is_empty());
         assert!(combined(&["a cat sat", "a bat sat"]).is_empty());
         assert!(combined(&["a cold day", "a warm day"]).is_empty());
     }
@@ -667,14 +667,14 @@ mod tests {
     #[test]
     fn three_witnesses_share_one_site() {
         let v = variants(&[
-            "会同最高人民监督院出台惩治虚假诉讼意见。",
-            "会同最高人民法院出台惩治虚假诉讼意见。",
-            "会同最高人民监督院出台惩治虚假诉讼意见。",
+            "暑假我们一家人坐汽车去海边看日出。",
+            "暑假我们一家人坐船去海边看日出。",
+            "暑假我们一家人坐汽车去海边看日出。",
         ]);
         assert_eq!(v.len(), 1);
         let mut readings = v[0].clone();
         readings.sort();
         readings.dedup();
-        assert_eq!(readings, vec!["法".to_string(), "监督".to_string()]);
+        assert_eq!(readings, vec!["汽车".to_string(), "船".to_string()]);
     }
 }

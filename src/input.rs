@@ -542,12 +542,12 @@ mod tests {
 
     #[test]
     fn gb18030_and_big5_are_detected() {
-        let simplified = "最高人民法院工作报告。二〇二〇年，面对突如其来的新冠肺炎疫情，全国法院坚持以人民为中心的发展思想，依法审结各类案件。\n";
+        let simplified = "学校春季运动会总结。二〇二三年，面对连续几天的大雨，全校师生坚持按照原来的比赛计划，顺利完成各项比赛。\n";
         let (gb, _, _) = GB18030.encode(simplified);
         let d = decoded(&gb);
         assert_eq!(d.text, simplified);
         assert_eq!(d.encoding, "gb18030");
-        let traditional = "最高人民法院工作報告。二〇二〇年，面對突如其來的新冠肺炎疫情，全國法院堅持以人民為中心的發展思想，依法審結各類案件。\n";
+        let traditional = "學校春季運動會總結。二〇二三年，面對連續幾天的大雨，全校師生堅持按照原來的比賽計劃，順利完成各項比賽。\n";
         let (big5, _, unmappable) = BIG5.encode(traditional);
         assert!(!unmappable);
         let d = decoded(&big5);
@@ -635,12 +635,12 @@ mod tests {
 
     #[test]
     fn mostly_utf8_with_one_bad_byte_is_broken_utf8() {
-        let mut bytes = "第一段落的文字内容在这里继续写下去直到被告人和"
+        let mut bytes = "第一段落的文字内容在这里继续写下去直到学校共有"
             .as_bytes()
             .to_vec();
         let at = bytes.len();
         bytes.push(0xFF);
-        bytes.extend("名自诉案件被告人无罪".as_bytes());
+        bytes.extend("名学生报名参加了比赛".as_bytes());
         let message = error(&bytes, &ReadOptions::default());
         assert!(
             message.starts_with(&format!("w.txt: not valid UTF-8 at byte offset {at};")),

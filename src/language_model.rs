@@ -879,20 +879,20 @@ mod tests {
     #[test]
     fn halves_needed_follow_the_scripts_of_the_text() {
         assert_eq!(
-            LanguageModel::halves_needed("审结乙丙传销案"),
+            LanguageModel::halves_needed("今天甲乙两队比赛"),
             (true, false)
         );
         assert_eq!(
             LanguageModel::halves_needed("the court, 2020"),
             (false, true)
         );
-        assert_eq!(LanguageModel::halves_needed("ＡＢ 法院"), (true, true));
+        assert_eq!(LanguageModel::halves_needed("ＡＢ 学校"), (true, true));
         assert_eq!(LanguageModel::halves_needed("１２３，。"), (false, false));
     }
 
     #[test]
     fn a_model_built_up_front_is_ready() {
-        let model = LanguageModel::from_word_lists("法院 3\n", "court 5\n");
+        let model = LanguageModel::from_word_lists("学校 3\n", "court 5\n");
         assert!(model.is_ready(true, true));
         assert!(model.plausibility("court") != 0.0);
     }
@@ -918,9 +918,9 @@ mod tests {
 
     #[test]
     fn embedded_model_prefers_real_words_to_scrambled_characters() {
-        let fluent = score("人民法院审理案件");
-        let scrambled = score("院审人法民理件案");
-        // Observed: about +26.5 vs -15.5.
+        let fluent = score("妈妈在厨房做晚饭");
+        let scrambled = score("晚妈在饭房妈做厨");
+        // Observed: about +21.2 vs -5.0.
         assert!(
             fluent > 0.0,
             "fluent text should beat the background: {fluent}"
@@ -931,18 +931,18 @@ mod tests {
     #[test]
     fn dropping_a_character_from_a_word_is_not_rewarded() {
         // (complete, with one character of a multi-character word dropped).
-        // Observed plausibility margins for the complete version: 5.5, 5.1, 5.4, 4.7, 3.4,
-        // 27.1, 7.9, 8.8 nats. The complete word always wins. For scale: one character on its
+        // Observed plausibility margins for the complete version: 5.0, 8.0, 7.8, 4.7, 7.1,
+        // 27.1, 7.0, 8.8 nats. The complete word always wins. For scale: one character on its
         // own, outside any word, scores between ln(0.02) = -3.9 (unknown) and about +0.5
         // (frequent particles such as 了, 的).
         let cases = [
-            ("脱贫攻坚战取得全面胜利", "脱贫攻坚取得全面胜利"),
-            ("全面胜利", "全胜利"),
-            ("全面胜利", "面胜利"),
+            ("孩子们在操场上踢足球", "孩子们在操上踢足球"),
+            ("冰箱里有牛奶", "冰里有牛奶"),
+            ("冰箱里有牛奶", "箱里有牛奶"),
             ("我们取得了胜利", "我们得了胜利"),
-            ("惩戒失信", "惩戒失"),
+            ("电脑坏了", "电坏了"),
             ("中华人民共和国成立", "中华人民和国成立"),
-            ("经济发展很快", "经发展很快"),
+            ("交通发展很快", "交发展很快"),
             ("他在北京大学读书", "他在北京大读书"),
         ];
         for (complete, dropped) in cases {
@@ -955,7 +955,7 @@ mod tests {
 
         // The first five cases are exactly where the raw word-model log-probability goes wrong:
         // every character costs probability, so it prefers the shorter, broken string
-        // (observed raw margins for the shorter one: 1.0, 1.0, 0.6, 2.5, 3.7 nats).
+        // (observed raw margins for the shorter one: 1.7, 1.8, 1.2, 2.5, 1.4 nats).
         for (complete, dropped) in &cases[..5] {
             let (raw_complete, raw_dropped) = (
                 raw_chinese_word_log_prob(complete),
@@ -970,12 +970,12 @@ mod tests {
 
     #[test]
     fn fluent_chinese_beats_garbled_chinese() {
-        // Observed: 8.1 vs -0.2.
-        assert!(score("惩戒失信") > score("惩或失信") + 4.0);
+        // 体 for 休 is a typical recognition confusion. Observed: 8.7 vs -1.1.
+        assert!(score("休息一下") > score("体息一下") + 4.0);
         // 字 for 学 is a typical recognition confusion. Observed: 19.4 vs 12.7.
         assert!(score("他在北京大学读书") > score("他在北京大字读书") + 3.0);
-        // Not asserted: "严惩利用虚假诉讼" (25.1) vs "严厉利用虚假诉讼" (25.5). Both 严惩 and
-        // 严厉 are common words and a unigram model cannot see which one fits the context.
+        // Not asserted: "今天天气很热" (8.1) vs "今天天气很熟" (8.3). Both 热 and 熟 are
+        // common words and a unigram model cannot see which one fits the context.
     }
 
     #[test]
@@ -1156,13 +1156,13 @@ mod tests {
         );
 
         let pairs = [
-            ("人民法院审理案件", "院审人法民理件案"),
-            ("脱贫攻坚战取得全面胜利", "脱贫攻坚取得全面胜利"),
-            ("全面胜利", "全胜利"),
+            ("妈妈在厨房做晚饭", "晚妈在饭房妈做厨"),
+            ("孩子们在操场上踢足球", "孩子们在操上踢足球"),
+            ("冰箱里有牛奶", "冰里有牛奶"),
             ("我们取得了胜利", "我们得了胜利"),
             ("中华人民共和国成立", "中华人民和国成立"),
-            ("惩戒失信", "惩或失信"),
-            ("严惩利用虚假诉讼", "严厉利用虚假诉讼"),
+            ("休息一下", "体息一下"),
+            ("今天天气很热", "今天天气很熟"),
             ("他在北京大学读书", "他在北京大字读书"),
             ("我们取得了胜利", "我们取得了了胜利"),
             ("the court heard the case", "the covrt heard the case"),
@@ -1185,7 +1185,7 @@ mod tests {
 
         let calls = 200_000;
         for text in [
-            "在人民法院审理的案件中，原告要求被告赔偿",
+            "在学校举办的春季运动会上，同学们跑得飞快",
             "the court heard the case",
         ] {
             let start = std::time::Instant::now();

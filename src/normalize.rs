@@ -324,13 +324,13 @@ mod tests {
     #[test]
     fn width_forms_and_quotes_fold() {
         assert_eq!(keys("（下）１２，；"), keys("(下)12,;"));
-        assert_eq!(keys("“两大奇迹”"), keys("\"两大奇迹\""));
+        assert_eq!(keys("“春暖花开”"), keys("\"春暖花开\""));
     }
 
     #[test]
     fn whitespace_vanishes_next_to_cjk_and_collapses_between_words() {
-        assert_eq!(keys("经济发 展\n\n取得　成果"), "经济发展取得成果");
-        assert_eq!(keys("被告人和384\n名自诉"), "被告人和384名自诉");
+        assert_eq!(keys("天气晴 朗\n\n适合　散步"), "天气晴朗适合散步");
+        assert_eq!(keys("学校共有384\n名学生"), "学校共有384名学生");
         assert_eq!(keys("  the\n  court   heard "), "the court heard");
     }
 

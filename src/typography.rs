@@ -244,12 +244,12 @@ mod tests {
         // Thousands separators are never spaced, the commas of the prose always are: counted
         // as one habit (a comma before a digit), three unspaced gaps outvoted two spaced ones.
         let habits =
-            TypographyHabits::learn(&["Last year, 3,152 people; this year, 4,100 and 12,500."]);
-        assert!(habits.evidence_for_spaces("years, 3,152", "years,3,152") > 0.0);
-        assert!(habits.evidence_for_spaces("3, 152", "3,152") < 0.0);
+            TypographyHabits::learn(&["Last year, 2,417 people; this year, 6,300 and 15,800."]);
+        assert!(habits.evidence_for_spaces("years, 2,417", "years,2,417") > 0.0);
+        assert!(habits.evidence_for_spaces("2, 417", "2,417") < 0.0);
         // An opening quote is never spaced from the word after it, a closing one always is.
-        let habits = TypographyHabits::learn(&[r#"the "Mona Lisa" trademark and the "Sky" brand"#]);
-        assert!(habits.evidence_for_spaces(r#"Lisa" trademark"#, r#"Lisa"trademark"#) > 0.0);
+        let habits = TypographyHabits::learn(&[r#"the "Blue Moon" bakery and the "Sky" cafe"#]);
+        assert!(habits.evidence_for_spaces(r#"Moon" bakery"#, r#"Moon"bakery"#) > 0.0);
         assert!(habits.evidence_for_spaces(r#"the " Sky"#, r#"the "Sky"#) < 0.0);
     }
 
