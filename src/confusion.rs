@@ -113,10 +113,12 @@ const IN_WORD_EDITS: usize = 2;
 /// a garbled phrase, which the language model can judge, not a different word.
 const GARBLED_SPAN: usize = 4;
 
-/// Do `dx` and `dy` differ by exactly two length-keeping slips (`GARBLED_SPAN`)? A dropped
-/// character with an added one elsewhere is not among them: that shifts the reading
-/// ("学生" / "生物"), which is what a different word looks like.
-fn two_length_keeping_slips(dx: &[char], dy: &[char], t: &Confusions) -> bool {
+/// Do `dx` and `dy` (the differing stretches, so their ends differ) differ by one or two
+/// slips that keep the length, each two neighbours swapped or a known confusion, within
+/// `GARBLED_SPAN`? One such slip is a swap ("ab" / "ba": a lone confusion is one character,
+/// classified before this). A dropped character with an added one elsewhere is not among
+/// them: that shifts the reading ("学生" / "生物"), which is what a different word looks like.
+fn length_keeping_slips(dx: &[char], dy: &[char], t: &Confusions) -> bool {
     if dx.len() != dy.len() || !(2..=GARBLED_SPAN).contains(&dx.len()) {
         return false;
     }
@@ -132,7 +134,7 @@ fn two_length_keeping_slips(dx: &[char], dy: &[char], t: &Confusions) -> bool {
             return false;
         }
     }
-    steps == 2
+    steps <= 2
 }
 
 /// Classify the difference between two readings (folded keys, or keys with their context:
@@ -183,13 +185,7 @@ pub fn difference(a: &str, b: &str) -> Difference {
     if nx + ny == 1 {
         return Difference::Slip;
     }
-    if nx == 2 && ny == 2 {
-        let (p, q): (Vec<char>, Vec<char>) = (dx.chars().collect(), dy.chars().collect());
-        if p[0] == q[1] && p[1] == q[0] {
-            return Difference::Slip;
-        }
-    }
-    if in_word || two_length_keeping_slips(&x[pre..x.len() - suf], &y[pre..y.len() - suf], t) {
+    if in_word || length_keeping_slips(&x[pre..x.len() - suf], &y[pre..y.len() - suf], t) {
         return Difference::Slip;
     }
     Difference::Other
