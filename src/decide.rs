@@ -1897,14 +1897,14 @@ pub const CALIBRATION_FEATURES: usize = 21;
 /// by exp(−|vote margin|) so that they count only where the reliability lead is slight:
 /// there the model's evidence is capped to a tiebreaker, so a reading chosen on a slight
 /// lead against the lean is often wrong (simulated Chinese 2 × 3%, leads under 60%: right
-/// at 8-18% of such sites, where the posterior says 35-41%). Ungated, the simulator taught
+/// at 8-18% of such sites, where the confidence said 35-41%). Ungated, the simulator taught
 /// the calibration to doubt every reading the model leans against, also those a far more
 /// reliable witness wrote against a fluent rewrite (real copies rewrite fluently; the
 /// simulator's word substitutions rarely are). Where the two differ by a slip or a
 /// confusion the lean says little the margin does not (a raw model leans towards a dropped
 /// character), so the plain lean cannot carry this. Chinese sites only (zero elsewhere):
-/// fitted for English too, it made the held-out English sets' calibration worse
-/// (docs/evaluation.md), so the English groups do without.
+/// fitted for English too in its ungated form, it made the held-out English sets'
+/// calibration worse (docs/evaluation.md), so the English groups do without.
 fn calibration_features(
     site: &Site,
     error_rate: &[f64],
@@ -3082,11 +3082,16 @@ mod recalibration_tests {
     #[test]
     fn the_language_models_lean_between_different_words_is_a_feature_of_its_own() {
         // Chosen (0) by the more reliable witness; the language model leans to the other.
-        let features_at = |error_rate: &[f64], chosen: &str, other: &str, lm_other: f64| {
+        let site_of = |context: &str, chosen: &str, other: &str, lm_other: f64| {
             let mut s = site(&[(&[0], 0.0), (&[1], lm_other)]);
+            s.left_context = context.to_string();
             s.candidates[0].key = chosen.to_string();
             s.candidates[1].key = other.to_string();
             s.posterior = vec![0.55, 0.45];
+            s
+        };
+        let features_at = |error_rate: &[f64], chosen: &str, other: &str, lm_other: f64| {
+            let s = site_of("今天我很", chosen, other, lm_other);
             calibration_features(&s, error_rate, 0.05, 100)
         };
         let features = |chosen: &str, other: &str, lm_other: f64| {
@@ -3113,6 +3118,12 @@ mod recalibration_tests {
         let slip = features("美丽", "美", 0.4);
         assert_eq!(slip[lean], -1.0);
         assert_eq!((slip[words_lean], slip[words_lean_votes]), (0.0, 0.0));
+        // English: different words too, but the features are Chinese only.
+        let english = site_of("today I am very ", "happy", "glad", 0.4);
+        assert_eq!(readings_differ(&english, 0, 1), Difference::Other);
+        let english = calibration_features(&english, &[0.02, 0.03], 0.05, 100);
+        assert_eq!(english[lean], -1.0);
+        assert_eq!((english[words_lean], english[words_lean_votes]), (0.0, 0.0));
     }
 
     #[test]
