@@ -1932,16 +1932,10 @@ fn calibration_features(
     let vote_margin = margin(&|i| votes[i]);
     let lm_margin = margin(&|i| cand(i).lm_evidence);
     // Not `signum`: that gives +1 for a margin of 0, where the model leans neither way.
-    let lean = if lm_margin > 0.0 {
-        1.0
-    } else if lm_margin < 0.0 {
-        -1.0
-    } else {
-        0.0
-    };
+    let lean = flag(lm_margin > 0.0) - flag(lm_margin < 0.0);
     let chinese = none_script(site) == 0;
-    let words_lean = flag(chinese && class == Some(Difference::Other)) * lean;
     let slight_lead = (-vote_margin.abs()).exp();
+    let words_lean = flag(chinese && class == Some(Difference::Other)) * lean * slight_lead;
     [
         1.0,
         logit(posterior[c]).clamp(-12.0, 12.0),
@@ -1962,8 +1956,8 @@ fn calibration_features(
         flag(cand(c).features.mixed),
         flag(site.candidates.iter().any(|x| x.features.spelled)),
         flag(cand(c).features.spelled),
-        words_lean * slight_lead,
-        words_lean * slight_lead * vote_margin,
+        words_lean,
+        words_lean * vote_margin,
     ]
 }
 
