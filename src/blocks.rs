@@ -1,9 +1,10 @@
 //! Stage 3 — blocks. A witness becomes a list of paragraphs ("blocks"), whatever its
 //! layout: one paragraph per line, paragraphs separated by blank lines, or text hard-wrapped
-//! every N columns (possibly with a blank line after every wrapped line). Wrapped lines are
-//! joined; a line-end hyphen inside a word is dropped. A line that is only a page number
-//! ("- 21 -", "12") is a block of its own in every layout, so that it never merges into the
-//! paragraph it stands next to and later stages can treat it as layout debris.
+//! every N columns (possibly with a blank line after every wrapped line). The lines of a
+//! paragraph are joined, and a line-end hyphen inside a word is dropped there, in both
+//! layouts that join lines. A line that is only a page number ("- 21 -", "12") is a block of
+//! its own in every layout, so that it never merges into the paragraph it stands next to and
+//! later stages can treat it as layout debris.
 
 use crate::normalize::{SymbolStream, SymbolTable, is_wide, normalize_into};
 use std::ops::Range;
@@ -241,7 +242,9 @@ pub fn segment(table: &mut SymbolTable, text: &str) -> (Layout, Vec<Block>) {
                 i > first,
                 &lines[i + 1],
             );
-        if !last && matches!(layout, Layout::HardWrapped { .. }) {
+        // Wherever two lines are joined the break between them is a wrap, whatever the
+        // layout: a PDF export wraps its blank-line-separated paragraphs at uneven widths.
+        if !last {
             skips.extend(soft_hyphen(text, &lines[i], &lines[i + 1]));
         }
         if last {
@@ -373,6 +376,19 @@ mod tests {
         assert!(matches!(layout, Layout::HardWrapped { .. }), "{layout:?}");
         assert_eq!(b.len(), 2, "{b:?}");
         assert!(b[0].contains("transcription errors"), "{}", b[0]);
+    }
+
+    #[test]
+    fn blank_line_separated_paragraphs_drop_soft_hyphens_too() {
+        // Lines of uneven width, so not hard-wrapped: still joined, so still a wrap.
+        let text = "The committee met to discuss the re-\nconciliation of the\naccounts.\n\nA second para-\ngraph, and a well-\nKnown name.\n";
+        let (layout, b) = block_texts(text);
+        assert_eq!(layout, Layout::BlankLineSeparated);
+        assert_eq!(b.len(), 2, "{b:?}");
+        assert!(b[0].contains("reconciliation of the accounts"), "{}", b[0]);
+        assert!(b[1].contains("paragraph, and"), "{}", b[1]);
+        // Before a capital the hyphen is kept: "well-Known" may be a compound.
+        assert!(b[1].contains("well-"), "{}", b[1]);
     }
 
     #[test]

@@ -79,6 +79,22 @@ fn a_page_number_one_witness_printed_is_left_out_and_its_paragraph_stays_whole()
 }
 
 #[test]
+fn words_hyphenated_at_different_line_ends_merge_whole() {
+    // A PDF export (paragraphs between blank lines, wrapped at uneven widths) and a retyped
+    // copy that wrapped the same word elsewhere: neither hyphen is text.
+    let pdf = "The finance committee met on Tuesday to discuss the re-\nconciliation of the accounts.\n\nThe next meeting will be held in March.\n";
+    let retyped = "The finance committee met on Tuesday to discuss the recon-\nciliation of the accounts and\nthe budget.\n\nThe next meeting will be held in March.\n";
+    let result = merge(&[pdf, retyped]);
+    assert!(
+        result
+            .text
+            .contains("discuss the reconciliation of the accounts"),
+        "{}",
+        result.text
+    );
+}
+
+#[test]
 fn right_to_left_and_combining_characters_survive_untouched() {
     // Hebrew with points, Arabic with harakat, decomposed Latin accents, a Devanagari
     // conjunct, an emoji ZWJ sequence and a bidi mark: none may be normalised away.
