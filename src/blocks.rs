@@ -36,8 +36,8 @@ struct Line {
     width: usize,
     /// Number of blank lines directly before this one.
     blanks_before: usize,
-    /// The line is only a page number (`is_page_number`).
-    page_number: bool,
+    /// The line is only page furniture (`is_page_furniture`).
+    page_furniture: bool,
 }
 
 /// Display width in columns: wide characters count two.
@@ -55,13 +55,25 @@ fn non_blank_lines(text: &str) -> Vec<Line> {
         if trimmed.trim_start().is_empty() {
             blanks += 1;
         } else {
-            lines.push(Line {
-                start,
-                end: start + trimmed.len(),
+            let line = |range: Range<usize>, blanks_before: usize| Line {
+                start: start + range.start,
+                end: start + range.end,
+                // The whole line's width, for the layout: a split-off marker is still
+                // printed on it.
                 width: display_width(trimmed),
-                blanks_before: blanks,
-                page_number: is_page_number(trimmed),
-            });
+                blanks_before,
+                page_furniture: is_page_furniture(&trimmed[range]),
+            };
+            // OCR puts a continuation marker printed at a column's foot or head on the line
+            // of text beside it ("…集体、 下转第三版"): apart from the text by a space, it
+            // is a line of its own.
+            match split_continuation_marker(trimmed) {
+                Some(at) => {
+                    lines.push(line(0..at, blanks));
+                    lines.push(line(at..trimmed.len(), 0));
+                }
+                None => lines.push(line(0..trimmed.len(), blanks)),
+            }
             blanks = 0;
         }
         start = end + 1;
@@ -140,12 +152,88 @@ fn first_token_width(text: &str, line: &Line) -> usize {
     }
 }
 
+/// Is the text a line of page furniture, printed layout and not text: a bare page number
+/// (`is_page_number`) or a marker that sends the reader to another page
+/// (`is_continuation_marker`)?
+pub fn is_page_furniture(text: &str) -> bool {
+    is_page_number(text) || is_continuation_marker(text)
+}
+
+/// Where a line holds text and, apart from it by whitespace, a one-word continuation marker
+/// at its end or its start ("…集体、 下转第三版"): the byte offset of that whitespace, where
+/// the line's second part starts.
+fn split_continuation_marker(line: &str) -> Option<usize> {
+    let body = line.trim_start();
+    let indent = line.len() - body.len();
+    if let Some(space) = body.rfind(char::is_whitespace) {
+        let text = body[..space].trim_end();
+        let marker = &body[space..];
+        if !text.is_empty() && is_continuation_marker(marker) {
+            return Some(indent + space);
+        }
+    }
+    if let Some(space) = body.find(char::is_whitespace) {
+        let rest = body[space..].trim_start();
+        if !rest.is_empty() && is_continuation_marker(&body[..space]) {
+            return Some(indent + space);
+        }
+    }
+    None
+}
+
+/// Is the text a page-continuation marker, alone or in one pair of brackets: Chinese
+/// "下转第九版", "上接第6版", "转A3版", "接第2页"; English "continued on page 7",
+/// "Continued from p. A1"? Newspapers print them where an article breaks off and resumes.
+fn is_continuation_marker(text: &str) -> bool {
+    let body = text.trim();
+    let body = [
+        ('(', ')'),
+        ('（', '）'),
+        ('[', ']'),
+        ('［', '］'),
+        ('【', '】'),
+        ('〔', '〕'),
+    ]
+    .iter()
+    .find_map(|&(open, close)| body.strip_prefix(open)?.strip_suffix(close))
+    .unwrap_or(body)
+    .trim();
+    // A page: a few digits or Chinese numerals, after an optional section letter ("A7").
+    let is_page = |page: &str| {
+        let digits = page
+            .strip_prefix(|c: char| c.is_ascii_uppercase())
+            .unwrap_or(page);
+        (1..=4).contains(&digits.chars().count())
+            && digits.chars().all(|c| {
+                c.is_ascii_digit()
+                    || ('０'..='９').contains(&c)
+                    || "一二三四五六七八九十百零〇两".contains(c)
+            })
+    };
+    let chinese: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let chinese = chinese.trim_start_matches(['下', '上']);
+    if let Some(rest) = chinese.strip_prefix(['转', '接']) {
+        let rest = rest.strip_prefix('第').unwrap_or(rest);
+        if let Some(page) = rest.strip_suffix(['版', '页', '面']) {
+            return is_page(page);
+        }
+    }
+    let english = body.to_lowercase();
+    let english: Vec<&str> = english.split_whitespace().collect();
+    match english.as_slice() {
+        ["continued", "on" | "from", "page" | "p.", page] => {
+            is_page(&page.trim_end_matches('.').to_uppercase())
+        }
+        _ => false,
+    }
+}
+
 /// Is the text a bare page number: a few characters, at least one digit, and otherwise only
 /// the dashes, dots and brackets that decorate page numbers ("- 21 -", "12", "— 3 —",
 /// "(4)", "5/12")? Such a line is printed page furniture, not text. A number with sentence
 /// punctuation or a unit ("1990.", "12.5%。") is not: a hard-wrapped paragraph can end
 /// with a line holding only that.
-pub fn is_page_number(text: &str) -> bool {
+fn is_page_number(text: &str) -> bool {
     let body = text.trim();
     body.chars().nth(12).is_none()
         && body.chars().any(|c| c.is_ascii_digit())
@@ -188,7 +276,7 @@ fn paragraph_break(
     prev_continues: bool,
     next: &Line,
 ) -> bool {
-    if prev.page_number || next.page_number {
+    if prev.page_furniture || next.page_furniture {
         return true;
     }
     match layout {
@@ -334,6 +422,51 @@ mod tests {
         let text = "一、二〇二三年春季校园运动会的回顾\n今年春天学校举办了运动会全校同学都报名参\n加了比赛大家在操场上跑步跳远跳高玩得很开\n心。\n　　第二段从这里开始写下去并且写满二十\n个字为止然后结束。\n";
         let (_, b) = block_texts(text);
         assert_eq!(b[0], "一、二〇二三年春季校园运动会的回顾", "{b:?}");
+    }
+
+    #[test]
+    fn continuation_markers_are_page_furniture() {
+        for marker in [
+            "（下转第九版）",
+            "(上接第6版)",
+            "【转A3版】",
+            "接 第 十二 页",
+            "(Continued on page 7)",
+            "Continued from p. A1.",
+            "- 21 -",
+        ] {
+            assert!(is_page_furniture(marker), "{marker}");
+        }
+        for text in [
+            "请转第三版阅读",
+            "第九版",
+            "（下转）",
+            "(continued)",
+            "He continued on page 7 of the report.",
+            "转第一千二百三十四版",
+        ] {
+            assert!(!is_page_furniture(text), "{text}");
+        }
+        // Beside text on its line, apart from it by a space, too.
+        let text = "　　警方调查发现，嫌疑人通过网络平台冒充客服骗取\n受害者钱款共计三百余万元、 下转第三版\n（上接第二版）　并已全部挥霍。\n";
+        let (_, b) = block_texts(text);
+        // (Three lines: one paragraph per line.)
+        assert_eq!(b.len(), 5, "{b:?}");
+        assert_eq!(b[1], "受害者钱款共计三百余万元、", "{b:?}");
+        assert_eq!(b[2], "下转第三版", "{b:?}");
+        assert!(b[3].contains("上接第二版"), "{b:?}");
+        assert_eq!(b[4], "并已全部挥霍。", "{b:?}");
+        // Not where it is part of a sentence.
+        let (_, b) = block_texts("请见下文 转第三版 的报道。\n");
+        assert_eq!(b.len(), 1, "{b:?}");
+        // On a line of its own inside a paragraph, a marker is a block of its own.
+        let text = "　　警方调查发现，嫌疑人通过网络平台冒充客服骗取\n（下转第九版）\n受害者钱款共计三百余万元并已全部挥霍。\n";
+        let (_, b) = block_texts(text);
+        assert!(
+            b.iter()
+                .any(|x| x == "(下转第九版)" || x == "（下转第九版）"),
+            "{b:?}"
+        );
     }
 
     #[test]

@@ -80,9 +80,10 @@ pub fn render(
     for (g, (group, collation)) in groups.iter().zip(collations).enumerate() {
         // A block only one witness has is left out when the others outvote it (three or
         // more witnesses), when it interrupts a paragraph and repeats (up to a fifth of
-        // its symbols) a short block every witness has (a running header), or when it is a
-        // bare page number (`blocks::is_page_number`); otherwise nothing says it is not
-        // missing text, so it stays.
+        // its symbols) a short block every witness has (a running header), or when it is
+        // page furniture, a bare page number or a continuation marker
+        // (`blocks::is_page_furniture`); otherwise nothing says it is not missing text, so it
+        // stays.
         let single = group.members.len() == 1;
         // The header may carry its own transcription errors: near-equal is enough.
         let header = group.placement == Placement::Interrupting
@@ -92,17 +93,17 @@ pub fn render(
                     && s.len() <= 80
                     && crate::eval::levenshtein(h, s) * 5 <= h.len().max(s.len())
             });
-        // A page number ("- 21 -", "12"), by the rule that made it a block of its own.
-        // (Only asked of blocks one witness has: it copies the block's text.)
-        let page_number = || {
+        // Page furniture ("- 21 -", "（下转第九版）"), by the rule that made it a block of
+        // its own. (Only asked of blocks one witness has: it copies the block's text.)
+        let page_furniture = || {
             collation.streams[0]
                 .symbols
                 .iter()
                 .map(|&s| char::from_u32(s))
                 .collect::<Option<String>>()
-                .is_some_and(|text| crate::blocks::is_page_number(&text))
+                .is_some_and(|text| crate::blocks::is_page_furniture(&text))
         };
-        let outvoted = single && (witnesses.len() >= 3 || header || page_number());
+        let outvoted = single && (witnesses.len() >= 3 || header || page_furniture());
         if (!keep_unmatched || outvoted) && group.placement != Placement::Matched {
             continue;
         }

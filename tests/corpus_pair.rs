@@ -84,6 +84,14 @@ fn running_header_does_not_split_the_384_sentence() {
 }
 
 #[test]
+fn page_continuation_markers_are_left_out() {
+    // 000 prints two on lines of their own, 001 one beside the text ("…集体、 下转第五版").
+    let text = court_pair().text;
+    assert!(!text.contains("转第"), "a continuation marker is left in");
+    assert!(text.contains("新时代好法官好干部，458个集体、\n"));
+}
+
+#[test]
 fn blocks_only_one_witness_has_can_be_left_out() {
     let options = reconcile::Options {
         drop_unmatched: true,

@@ -24,10 +24,15 @@ fn a_truncated_copy_loses_nothing_of_the_full_one() {
         .unwrap()
         .0;
     let truncated = &full[..cut];
+    // All but the page-continuation marker at its end, page furniture that only the full
+    // copy has.
+    let marker = "（下转第八版）";
+    assert!(full.trim_end().ends_with(marker) && !truncated.contains(marker));
+    let expected = squeeze(full.trim_end().strip_suffix(marker).unwrap());
     let result = merge(&[&full, truncated]);
-    assert_eq!(squeeze(&result.text), squeeze(&full));
+    assert_eq!(squeeze(&result.text), expected);
     let result = merge(&[truncated, &full]);
-    assert_eq!(squeeze(&result.text), squeeze(&full));
+    assert_eq!(squeeze(&result.text), expected);
 }
 
 #[test]
@@ -92,6 +97,22 @@ fn words_hyphenated_at_different_line_ends_merge_whole() {
         "{}",
         result.text
     );
+}
+
+#[test]
+fn page_continuation_markers_one_witness_printed_are_left_out() {
+    // A newspaper scan: the article breaks off at the foot of a column with a marker and
+    // resumes after one; the web copy has neither.
+    let scan = "本报讯 近日，市中级人民法院对一起特大电信诈骗案作出一审判决，\n十二名被告人分别被判处有期徒刑三年至十五年不等。法院审理查明，\n（下转第七版）\n\n（上接第六版）\n被告人通过网络平台冒充客服，骗取被害人财物共计三百余万元。\n";
+    let web = "本报讯　近日,市中级人民法院对一起特大电信诈骗案作出一审判决,十二名被告人分别被判处有期徒刑三年至十五年不等。法院审理查明,被告人通过网络平台冒充客服,骗取被害人财物共计三百余万元。\n";
+    for texts in [[scan, web], [web, scan]] {
+        let result = merge(&texts);
+        assert!(!result.text.contains("转第"), "{}", result.text);
+        assert!(!result.text.contains("接第"), "{}", result.text);
+        // The paragraph closes over the gap (the comma in either width: a tie of surfaces).
+        let text = result.text.replace(',', "，");
+        assert!(text.contains("查明，被告人"), "{}", result.text);
+    }
 }
 
 #[test]
