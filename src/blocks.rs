@@ -2,9 +2,10 @@
 //! layout: one paragraph per line, paragraphs separated by blank lines, or text hard-wrapped
 //! every N columns (possibly with a blank line after every wrapped line). The lines of a
 //! paragraph are joined, and a line-end hyphen inside a word is dropped there, in both
-//! layouts that join lines. A line that is only a page number ("- 21 -", "12") is a block of
-//! its own in every layout, so that it never merges into the paragraph it stands next to and
-//! later stages can treat it as layout debris.
+//! layouts that join lines. Page furniture — a page number ("- 21 -", "12") or a
+//! page-continuation marker ("（下转第三版）"), on a line of its own or beside text on its
+//! line — is a block of its own in every layout, so that it never merges into the paragraph
+//! it stands next to and later stages can treat it as layout debris.
 
 use crate::normalize::{SymbolStream, SymbolTable, is_wide, normalize_into};
 use std::ops::Range;
