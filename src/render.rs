@@ -93,8 +93,8 @@ pub fn render(
                     && s.len() <= 80
                     && crate::eval::levenshtein(h, s) * 5 <= h.len().max(s.len())
             });
-        // Page furniture ("- 21 -", "（下转第九版）"), by the rule that made it a block of
-        // its own. (Only asked of blocks one witness has: it copies the block's text.)
+        // Page furniture (a page number, a continuation marker), by the rule that made it
+        // a block of its own. (Only asked of blocks one witness has: it copies the block's text.)
         let page_furniture = || {
             collation.streams[0]
                 .symbols
