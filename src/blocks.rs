@@ -187,6 +187,10 @@ fn split_continuation_marker(line: &str) -> Option<usize> {
 /// "continued from p. N". Newspapers print them where an article breaks off and resumes.
 fn is_continuation_marker(text: &str) -> bool {
     let body = text.trim();
+    // Every line is asked, some of them megabytes long: a marker is a few words.
+    if body.chars().nth(32).is_some() {
+        return false;
+    }
     let body = [
         ('(', ')'),
         ('（', '）'),
